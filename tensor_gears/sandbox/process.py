@@ -1,0 +1,142 @@
+"""The parent's handle on one child process running a student's definitions."""
+
+import os
+import select
+import shutil
+import signal
+import struct
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from . import launch
+from .harness import MAX_BLOB, frame_bytes, parse_frame
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+class ChildError(Exception):
+    """The child could not answer: it crashed, hung, or broke the protocol."""
+
+
+class ChildTimeout(ChildError):
+    pass
+
+
+class Child:
+    """A running child. Use as a context manager; every request has a time limit."""
+
+    def __init__(self):
+        self.workdir = Path(tempfile.mkdtemp(prefix="tensor-gears-child-"))
+        to_child_r, self._to_child = os.pipe()
+        self._from_child, from_child_w = os.pipe()
+        try:
+            self.process = subprocess.Popen(
+                launch.command(to_child_r, from_child_w),
+                cwd=self.workdir,
+                env=launch.environment(self.workdir),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                pass_fds=(to_child_r, from_child_w),
+                start_new_session=True,
+                preexec_fn=launch.limit_resources,
+            )
+        finally:
+            os.close(to_child_r)
+            os.close(from_child_w)
+        os.set_blocking(self._to_child, False)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time of the child (all its threads), read from outside it."""
+        try:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            raise ChildError("the process running your code has stopped") from None
+        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+    def request(self, header: dict, blobs=(), timeout: float = 10.0, cpu_limit: float | None = None):
+        """Send one request and wait for its reply, within `timeout` s of wall time and
+        `cpu_limit` s of the child's CPU time; on breach the child is killed."""
+        deadline = time.monotonic() + timeout
+        cpu_deadline = None if cpu_limit is None else self.cpu_seconds() + cpu_limit
+        self._send(header, blobs, deadline)
+        size = struct.unpack(">Q", self._receive(8, deadline, cpu_deadline))[0]
+        if size > 4 * MAX_BLOB:
+            self.kill()
+            raise ChildError("your code produced a result too large to check")
+        try:
+            return parse_frame(self._receive(size, deadline, cpu_deadline))
+        except (ValueError, UnicodeDecodeError) as error:
+            self.kill()
+            raise ChildError("the process running your code sent an unreadable reply") from error
+
+    def _send(self, header, blobs, deadline):
+        view = memoryview(frame_bytes(header, blobs))
+        while view:
+            self._wait(self._to_child, deadline, None, writing=True)
+            try:
+                view = view[os.write(self._to_child, view):]
+            except BlockingIOError:
+                continue
+            except BrokenPipeError as error:
+                raise self._stopped() from error
+
+    def _receive(self, size, deadline, cpu_deadline) -> bytes:
+        chunks, missing = [], size
+        while missing:
+            self._wait(self._from_child, deadline, cpu_deadline)
+            chunk = os.read(self._from_child, min(missing, 1 << 20))
+            if not chunk:
+                raise self._stopped()
+            chunks.append(chunk)
+            missing -= len(chunk)
+        return b"".join(chunks)
+
+    def _wait(self, fd, deadline, cpu_deadline, writing=False):
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self.kill()
+                raise ChildTimeout("time limit")
+            if cpu_deadline is not None and self.process.poll() is None and self.cpu_seconds() > cpu_deadline:
+                self.kill()
+                raise ChildTimeout("CPU time limit")
+            wait = min(remaining, 0.05)
+            readable, writable, _ = select.select([] if writing else [fd], [fd] if writing else [], [], wait)
+            if readable or writable:
+                return
+
+    def _stopped(self) -> ChildError:
+        code = self.process.wait(timeout=5)
+        self.kill()
+        if code < 0:
+            name = signal.Signals(-code).name
+            hint = " (out of memory?)" if name in ("SIGKILL", "SIGSEGV", "SIGBUS", "SIGABRT") else ""
+            return ChildError(f"the process running your code was killed by {name}{hint}")
+        return ChildError(f"the process running your code exited with status {code}")
+
+    def kill(self):
+        """Kill the child and everything it started (its whole session)."""
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait()
+
+    def close(self):
+        if self.process.poll() is None:
+            self.kill()
+        for fd in (self._to_child, self._from_child):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        shutil.rmtree(self.workdir, ignore_errors=True)
