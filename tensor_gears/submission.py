@@ -1,0 +1,116 @@
+"""What the grader runs of a submission: the definitions in its code cells.
+
+Every code cell the student can edit (answer cells and cells they added; not the locked
+cells of the course) is read with IPython's input transformer, so magics parse, then split
+into top-level statements. Imports, function and class definitions, and simple
+assignments (literals, lambdas, aliases of other names) are kept, in notebook order.
+Everything else (demos, prints, timing loops, plots) is left out, so it costs nothing.
+"""
+
+import ast
+from dataclasses import dataclass, field
+
+from IPython.core.inputtransformer2 import TransformerManager
+from nbformat import NotebookNode
+
+from .notebooks import nbgrader_meta
+
+KEPT = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One kept top-level statement: its code and where it comes from ("cell 4, line 2")."""
+
+    code: str
+    where: str
+    node: ast.stmt = field(compare=False, repr=False)
+
+
+@dataclass
+class Submission:
+    statements: list[Statement]
+    problems: list[str]
+
+    @classmethod
+    def from_cells(cls, cells: list[tuple[str, str]]) -> "Submission":
+        """From (label, source) pairs, in notebook order."""
+        statements, problems = [], []
+        transformer = TransformerManager()
+        for label, source in cells:
+            try:
+                tree = ast.parse(transformer.transform_cell(source))
+            except (SyntaxError, ValueError) as error:
+                line = getattr(error, "lineno", None)
+                problems.append(f"{label} has a syntax error{f' at line {line}' if line else ''}, so it was skipped")
+                continue
+            code = transformer.transform_cell(source)
+            for node in tree.body:
+                if is_kept(node):
+                    statements.append(Statement(segment(code, node), f"{label}, line {node.lineno}", node))
+        return cls(statements, problems)
+
+    @classmethod
+    def from_notebook(cls, nb: NotebookNode) -> "Submission":
+        cells = [
+            (f"cell {index + 1}", cell.source)
+            for index, cell in enumerate(nb.cells)
+            if cell.cell_type == "code" and not nbgrader_meta(cell).get("locked")
+        ]
+        return cls.from_cells(cells)
+
+    @classmethod
+    def from_source(cls, source: str) -> "Submission":
+        return cls.from_cells([("cell 1", source)])
+
+    def definition(self, name: str) -> ast.AST | None:
+        """The last top-level definition of `name`: a function, a class, or a lambda."""
+        found = None
+        for statement in self.statements:
+            node = statement.node
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == name:
+                found = node
+            elif isinstance(node, ast.Assign) and any(
+                isinstance(target, ast.Name) and target.id == name for target in node.targets
+            ):
+                found = node.value
+        if isinstance(found, ast.Name) and found.id != name:
+            return self.definition(found.id)
+        return found
+
+    def imports(self) -> list[ast.stmt]:
+        return [s.node for s in self.statements if isinstance(s.node, (ast.Import, ast.ImportFrom))]
+
+    def wire(self) -> list[dict]:
+        """The statements as sent to the child."""
+        return [{"code": s.code, "where": s.where} for s in self.statements]
+
+
+def is_kept(node: ast.stmt) -> bool:
+    if isinstance(node, KEPT):
+        return True
+    if isinstance(node, (ast.Assign, ast.AnnAssign)):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        if node.value is None or not all(isinstance(target, ast.Name) for target in targets):
+            return False
+        return isinstance(node.value, (ast.Lambda, ast.Name)) or is_literal(node.value)
+    return False
+
+
+def is_literal(node: ast.expr) -> bool:
+    try:
+        ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False
+    return True
+
+
+def segment(code: str, node: ast.stmt) -> str:
+    """The statement's source, after blank lines that keep the cell's own line numbers."""
+    decorators = getattr(node, "decorator_list", [])
+    if decorators:
+        first = min(decorator.lineno for decorator in decorators)
+        text = "\n".join(code.splitlines()[first - 1:node.end_lineno])
+    else:
+        first, text = node.lineno, ast.get_source_segment(code, node)
+    return "\n" * (first - 1) + text
