@@ -1,0 +1,224 @@
+"""Hidden checks of 05_gradient_tape: gradient_of, dense_gradients, sgd_step.
+
+Expected gradients are derived by hand and computed in float64 NumPy, independently of
+TensorFlow; the student's float32 results are compared with a tolerance.
+"""
+
+import numpy as np
+
+from tensor_gears.checks import check
+from tensor_gears.checks.support import describe, expect, expect_rule, fail, returned, type_name
+from tensor_gears.source_rules import uses_gradient_tape
+from tensor_gears.student_code import GradientFunction, Other, Tensor, TfConstant, TfVariable
+
+# ---- gradient_of ----
+
+
+def random_function(rng) -> tuple[GradientFunction, callable]:
+    """A function of one tensor, and its gradient (of the sum of its values) as NumPy code."""
+    choice = int(rng.integers(3))
+    if choice == 0:
+        coefficients = [float(c) for c in np.round(rng.uniform(-2, 2, size=4), 2)]
+        gradient = lambda t: sum(k * c * t ** (k - 1) for k, c in enumerate(coefficients) if k)  # noqa: E731
+        return GradientFunction("polynomial", {"coefficients": coefficients}), gradient
+    a, b = (float(v) for v in np.round(rng.uniform(-2, 2, size=2), 2))
+    if choice == 1:
+        return GradientFunction("sin_plus_square", {"a": a, "b": b}), lambda t: a * np.cos(t) + 2 * b * t
+    return GradientFunction("exp_mean", {"a": a}), lambda t: a * np.exp(a * t) / max(t.size, 1)
+
+
+def as_array(value, label: str) -> np.ndarray:
+    if isinstance(value, Tensor):
+        return value.value
+    if type(value) is np.ndarray:
+        return value
+    if isinstance(value, np.generic):
+        return np.asarray(value)
+    if value is None:
+        fail(f"{label} returned None: the tape recorded nothing for x (watch x, and call f(x) inside the `with` block)")
+    fail(f"{label} returned {type_name(value)}, expected a tensor or an array")
+
+
+def close(got: np.ndarray, expected: np.ndarray, dtype) -> bool:
+    tolerance = 1e-4 if np.dtype(dtype) == np.float32 else 1e-9
+    scale = max(1.0, float(np.max(np.abs(expected), initial=0.0)))
+    return got.shape == expected.shape and bool(np.allclose(got.astype(np.float64), expected, rtol=tolerance,
+                                                            atol=tolerance * scale))
+
+
+def verify_gradient(student, rng, make_input, kind: str, shape, dtype=np.float32, function=None):
+    x = np.asarray(rng.uniform(-1.5, 1.5, size=shape), dtype=dtype)
+    f, gradient = function or random_function(rng)
+    label = f"`gradient_of` on {kind} x of shape {shape} {np.dtype(dtype)} with f = {f.name}"
+    got = as_array(returned(student.call("gradient_of", f, make_input(x), label=label), label), label)
+    expect(got.shape == x.shape, f"{label} returned shape {got.shape}, expected the shape of x {x.shape}")
+    expect(close(got, gradient(x.astype(np.float64)), dtype), f"{label} returned a wrong gradient")
+
+
+def gradient_works(student, rng):
+    try:
+        verify_gradient(student, rng, TfVariable, "a trainable variable", (3,))
+    except AssertionError as error:
+        fail(f"not checked: `gradient_of` must first return the right gradient on a plain input ({error})")
+
+
+@check("hidden_gradient_of", 2, "a trainable float32 tf.Variable of several shapes, with new functions f (polynomials, sin, exp): values of the gradient, shape of x")
+def check_gradient_variable(student, rng):
+    for shape in [(), (4,), (2, 3)]:
+        verify_gradient(student, rng, TfVariable, "a trainable variable", shape)
+
+
+@check("hidden_gradient_of", 1, "a non-trainable tf.Variable (the tape does not watch it by itself)")
+def check_gradient_untrainable(student, rng):
+    verify_gradient(student, rng, lambda x: TfVariable(x, trainable=False), "a non-trainable variable", (3, 2))
+
+
+@check("hidden_gradient_of", 2, "a constant tf.Tensor (the tape must be told to watch it)")
+def check_gradient_constant(student, rng):
+    for shape in [(), (5,)]:
+        verify_gradient(student, rng, TfConstant, "a constant tensor", shape)
+
+
+@check("hidden_gradient_of", 1, "a function f whose result is not a scalar (the tape sums it)")
+def check_gradient_non_scalar(student, rng):
+    coefficients = [0.0, float(rng.uniform(0.5, 2)), float(rng.uniform(-1, 1))]
+    f = GradientFunction("polynomial", {"coefficients": coefficients})
+    verify_gradient(student, rng, TfVariable, "a trainable variable", (2, 2),
+                    function=(f, lambda t: coefficients[1] + 2 * coefficients[2] * t))
+
+
+@check("hidden_gradient_of", 1, "float64 inputs")
+def check_gradient_float64(student, rng):
+    verify_gradient(student, rng, TfVariable, "a trainable variable", (3,), dtype=np.float64)
+    verify_gradient(student, rng, TfConstant, "a constant tensor", (2,), dtype=np.float64)
+
+
+@check("hidden_gradient_of", 1, "uses tf.GradientTape, read from your source code")
+def check_gradient_tape(student, rng, source):
+    gradient_works(student, rng)
+    expect_rule(uses_gradient_tape(source, "gradient_of"), "no gradient tape")
+
+
+# ---- dense_gradients ----
+
+def dense_inputs(rng, batch, n, m):
+    x = rng.uniform(-1, 1, size=(batch, n)).astype(np.float32)
+    W = rng.uniform(-1, 1, size=(n, m)).astype(np.float32)
+    b = rng.uniform(-1, 1, size=(m,)).astype(np.float32)
+    return x, W, b
+
+
+def verify_dense(student, rng, batch, n, m):
+    x, W, b = dense_inputs(rng, batch, n, m)
+    label = f"`dense_gradients` on x: {describe(x)}, W: {describe(W)}, b: {describe(b)}"
+    outcome = student.call("dense_gradients", TfConstant(x), TfVariable(W), TfVariable(b), label=label)
+    value = returned(outcome, label)
+    expect(type(value) in (list, tuple) and len(value) == 2,
+           f"{label} returned {type_name(value)}, expected a list or tuple [dy/dW, dy/db]")
+    d_W, d_b = (as_array(item, label) for item in value)
+    expect(d_W.shape == W.shape and d_b.shape == b.shape,
+           f"{label} returned gradients of shapes {d_W.shape} and {d_b.shape}, expected {W.shape} and {b.shape}")
+    expected_W = x.astype(np.float64).T @ np.ones((batch, m))
+    expected_b = np.full(m, float(batch))
+    expect(close(d_W, expected_W, np.float32), f"{label}: dy/dW is wrong")
+    expect(close(d_b, expected_b, np.float32), f"{label}: dy/db is wrong")
+    return outcome, label, (x, W, b)
+
+
+@check("hidden_dense_gradients", 1, "the notebook's example: x, W of shape (2, 2) and b of shape (2,)")
+def check_dense_example(student, rng):
+    verify_dense(student, rng, 2, 2, 2)
+
+
+@check("hidden_dense_gradients", 3, "values of dy/dW and dy/db on new shapes (batch, n) @ (n, m), non-square and odd")
+def check_dense_values(student, rng):
+    for batch, n, m in [(3, 4, 2), (5, 1, 3), (1, 6, 5)]:
+        verify_dense(student, rng, batch, n, m)
+
+
+@check("hidden_dense_gradients", 1, "returns a list or tuple [dy/dW, dy/db] shaped like W and b")
+def check_dense_structure(student, rng):
+    verify_dense(student, rng, 4, 3, 2)
+
+
+@check("hidden_dense_gradients", 1, "leaves x, W and b unchanged")
+def check_dense_unchanged(student, rng):
+    outcome, label, inputs = verify_dense(student, rng, 3, 2, 4)
+    for name, before, after in zip(("x", "W", "b"), inputs, outcome.args_after):
+        expect(isinstance(after, Tensor) and np.array_equal(after.value, before), f"{label} modified `{name}`")
+
+
+@check("hidden_dense_gradients", 1, "uses tf.GradientTape, read from your source code")
+def check_dense_tape(student, rng, source):
+    try:
+        verify_dense(student, rng, 2, 3, 2)
+    except AssertionError as error:
+        fail(f"not checked: `dense_gradients` must first return the right gradients on a plain input ({error})")
+    expect_rule(uses_gradient_tape(source, "dense_gradients"), "no gradient tape")
+
+
+# ---- sgd_step ----
+
+def verify_sgd(student, rng, batch, n, m, learning_rate):
+    x, W, b = dense_inputs(rng, batch, n, m)
+    y_true = rng.uniform(-2, 2, size=(batch, m)).astype(np.float32)
+    label = (f"`sgd_step` on W: {describe(W)}, b: {describe(b)}, x: {describe(x)}, y_true: {describe(y_true)}, "
+             f"learning_rate={learning_rate}")
+    outcome = student.call("sgd_step", TfVariable(W), TfVariable(b), TfConstant(x), TfConstant(y_true), learning_rate,
+                           label=label)
+    loss = returned(outcome, label)
+    x64, W64, b64, y64 = (a.astype(np.float64) for a in (x, W, b, y_true))
+    error = y64 - (x64 @ W64 + b64)
+    expected_loss = float(np.mean(error ** 2))
+    grad_W = -2 * x64.T @ error / error.size
+    grad_b = -2 * error.sum(axis=0) / error.size
+    return outcome, label, loss, expected_loss, (W64 - learning_rate * grad_W, b64 - learning_rate * grad_b), (x, y_true)
+
+
+def as_number(loss, label):
+    if isinstance(loss, Tensor):
+        return float(loss.value) if loss.value.size == 1 else fail(f"{label} returned a tensor of shape {loss.value.shape}")
+    if isinstance(loss, (int, float, np.generic)) and not isinstance(loss, bool):
+        return float(loss)
+    if type(loss) is np.ndarray and loss.size == 1:
+        return float(loss)
+    fail(f"{label} returned {type_name(loss)}, expected the loss as a number")
+
+
+@check("hidden_sgd_step", 2, "returns the mean squared error computed before the update, on new inputs")
+def check_sgd_loss(student, rng):
+    for batch, n, m, rate in [(4, 3, 2, 0.1), (6, 2, 1, 0.05)]:
+        _, label, loss, expected_loss, _, _ = verify_sgd(student, rng, batch, n, m, rate)
+        expect(np.isclose(as_number(loss, label), expected_loss, rtol=1e-4, atol=1e-5),
+               f"{label} returned a wrong loss (it must be the mean squared error before the update)")
+
+
+@check("hidden_sgd_step", 3, "updates W and b in place (the same variables) by -learning_rate * gradient, for several learning rates")
+def check_sgd_update(student, rng):
+    for batch, n, m, rate in [(5, 3, 2, 0.1), (3, 4, 3, 0.01), (8, 2, 2, 0.5)]:
+        outcome, label, _, _, (new_W, new_b), _ = verify_sgd(student, rng, batch, n, m, rate)
+        W_after, b_after = outcome.args_after[0], outcome.args_after[1]
+        expect(isinstance(W_after, Tensor) and isinstance(b_after, Tensor), f"{label}: W and b are no longer variables")
+        expect(close(W_after.value, new_W, np.float32), f"{label}: W was not updated in place by -learning_rate * dloss/dW")
+        expect(close(b_after.value, new_b, np.float32), f"{label}: b was not updated in place by -learning_rate * dloss/db")
+
+
+@check("hidden_sgd_step", 1, "returns exactly a Python float (float(loss)), not a tensor or a NumPy number")
+def check_sgd_float(student, rng):
+    _, label, loss, _, _, _ = verify_sgd(student, rng, 4, 2, 2, 0.1)
+    expect(type(loss) is float, f"{label} returned {type_name(loss)}, expected a Python float")
+
+
+@check("hidden_sgd_step", 1, "leaves x and y_true unchanged")
+def check_sgd_unchanged(student, rng):
+    outcome, label, _, _, _, (x, y_true) = verify_sgd(student, rng, 3, 3, 2, 0.1)
+    for name, before, after in zip(("x", "y_true"), (x, y_true), outcome.args_after[2:4]):
+        expect(isinstance(after, Tensor) and np.array_equal(after.value, before), f"{label} modified `{name}`")
+
+
+@check("hidden_sgd_step", 1, "uses tf.GradientTape, read from your source code")
+def check_sgd_tape(student, rng, source):
+    outcome, label, loss, expected_loss, _, _ = verify_sgd(student, rng, 4, 3, 2, 0.1)
+    if isinstance(loss, Other) or not np.isclose(as_number(loss, label), expected_loss, rtol=1e-4, atol=1e-5):
+        fail(f"not checked: `sgd_step` must first return the right loss on a plain input ({label})")
+    expect_rule(uses_gradient_tape(source, "sgd_step"), "no gradient tape")

@@ -1,0 +1,175 @@
+"""Run the hidden checks of one notebook on one submission, and score its hidden-check cells.
+
+The checks are pytest modules (`tensor_gears/checks/test_<notebook>.py`). They run here, in
+the grader's own process (the trusted side), with pytest; the student's code only ever runs
+in child processes (see `student_code.py`). Each check carries a hidden-check cell, points
+and a description; a cell's score is the points of its checks that passed.
+"""
+
+import contextlib
+import io
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from . import reference
+from .checks import CHECKS_DIR, check_marker
+from .contract import ASSIGNMENT, tasks_of
+from .sandbox.process import Child
+from .secret import course_secret, rng_for
+from .source_rules import Source
+from .student_code import CheckFailed, StudentCode
+from .submission import Submission
+
+log = logging.getLogger("tensor_gears")
+
+# Where the contract lets a graded function call another one, the grader provides the callee.
+PROVIDED_CALLEES = {"03_tensor_product": ("naive_vector_dot",)}
+
+
+@dataclass
+class CheckResult:
+    description: str
+    points: float
+    passed: bool
+    message: str = ""
+
+
+@dataclass
+class CellResult:
+    """The outcome of one hidden-check cell."""
+
+    grade_id: str
+    max_points: float
+    checks: list[CheckResult] = field(default_factory=list)
+
+    @property
+    def points(self) -> float:
+        return sum(check.points for check in self.checks if check.passed)
+
+    def report(self) -> str:
+        """What the student reads: each check, passed or not, and why not."""
+        lines = [f"{self.grade_id}: {self.points:g} / {self.max_points:g} points"]
+        for check in self.checks:
+            mark = "PASSED" if check.passed else "FAILED"
+            lines.append(f"[{mark}] ({check.points:g} pt) {check.description}")
+            if not check.passed:
+                lines.append(f"         {check.message}")
+        return "\n".join(lines)
+
+
+class GradingSession:
+    """A pytest plugin: gives the checks their fixtures and records their outcomes."""
+
+    def __init__(self, notebook: str, submission: Submission, student: str, functions=None):
+        self.notebook = notebook
+        self.student_id = student
+        self.functions = set(functions) if functions else None
+        self.secret = course_secret()
+        provided = PROVIDED_CALLEES.get(notebook, ())
+        self.code = StudentCode(submission, {name: reference.callee(name) for name in provided})
+        self.rules = Source(submission, provided=provided)
+        self.reference_children: dict[tuple, Child] = {}
+        self.results: dict[str, CellResult] = {}
+
+    # -- fixtures the checks use --
+
+    @pytest.fixture
+    def student(self) -> StudentCode:
+        return self.code
+
+    @pytest.fixture
+    def source(self) -> Source:
+        return self.rules
+
+    @pytest.fixture
+    def rng(self, request):
+        return rng_for(self.secret, ASSIGNMENT, self.student_id, request.node.name)
+
+    @pytest.fixture
+    def reference_child(self):
+        """A clean child loaded with reference solutions only: reference_child("naive_relu", ...)."""
+        def start(*functions: str, extra: str = "") -> Child:
+            key = (functions, extra)
+            if key not in self.reference_children or self.reference_children[key].process.poll() is not None:
+                child = Child()
+                child.request({"op": "load", "statements": reference.submission(*functions, extra=extra).wire()},
+                              timeout=60)
+                self.reference_children[key] = child
+            return self.reference_children[key]
+        return start
+
+    # -- hooks --
+
+    def pytest_collection_modifyitems(self, items, config):
+        if self.functions is None:
+            return
+        selected = [item for item in items if function_of(check_marker(item).kwargs["cell"]) in self.functions]
+        config.hook.pytest_deselected(items=[item for item in items if item not in selected])
+        items[:] = selected
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        report = yield
+        marker = check_marker(item)
+        if call.when == "call" or (call.when == "setup" and call.excinfo is not None):
+            self.record(marker.kwargs, item.nodeid, call.excinfo)
+        return report
+
+    def record(self, meta: dict, nodeid: str, excinfo):
+        cell = meta["cell"]
+        if excinfo is None:
+            passed, message = True, ""
+        elif isinstance(excinfo.value, CheckFailed):
+            passed, message = False, str(excinfo.value)
+        else:
+            passed, message = False, "the grader could not finish this check (an internal error, reported to your instructor)"
+            log.error("hidden check %s crashed for student %s:\n%s", nodeid, self.student_id,
+                      "".join(excinfo.getrepr(style="short").__str__()))
+        self.results.setdefault(cell, CellResult(cell, 0)).checks.append(
+            CheckResult(meta["description"], meta["points"], passed, message)
+        )
+
+    def close(self):
+        self.code.close()
+        for child in self.reference_children.values():
+            child.close()
+
+
+def function_of(grade_id: str) -> str:
+    """hidden_naive_relu__timing -> naive_relu"""
+    return grade_id.removeprefix("hidden_").split("__")[0]
+
+
+def check_module(notebook: str) -> Path:
+    return CHECKS_DIR / f"test_{notebook}.py"
+
+
+def grade(notebook: str, submission: Submission, student: str, functions=None) -> dict[str, CellResult]:
+    """Run the notebook's hidden checks on `submission`; return every hidden cell's result."""
+    session = GradingSession(notebook, submission, student, functions)
+    args = [str(check_module(notebook)), "-q", "-p", "no:cacheprovider", "--assert=plain", "-s",
+            "--rootdir", str(CHECKS_DIR), "-c", str(CHECKS_DIR / "pytest.ini"), "-W", "ignore"]
+    try:
+        with contextlib.redirect_stdout(io.StringIO()) as output:
+            code = pytest.main(args, plugins=[session])
+    finally:
+        session.close()
+    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.NO_TESTS_COLLECTED):
+        raise RuntimeError(f"the hidden checks of {notebook} could not run (pytest exit {code}):\n{output.getvalue()}")
+    return complete(notebook, session.results, functions)
+
+
+def complete(notebook: str, results: dict[str, CellResult], functions) -> dict[str, CellResult]:
+    """Every hidden cell of the notebook, with its contract points (0 if no check ran)."""
+    completed = {}
+    for task in tasks_of(notebook):
+        if functions is not None and task.name not in functions:
+            continue
+        for cell in task.hidden_cells:
+            result = results.get(cell.grade_id, CellResult(cell.grade_id, cell.points))
+            result.max_points = cell.points
+            completed[cell.grade_id] = result
+    return completed
