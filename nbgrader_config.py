@@ -1,8 +1,18 @@
 """nbgrader configuration of the tensor-gears course (run nbgrader from this folder)."""
 
+from tensor_gears import nbgrader_wiring
+
 c = get_config()  # noqa: F821 (provided by nbgrader)
 
 c.CourseDirectory.course_id = "tensor-gears"
 
 # What students see in place of a solution.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+
+# Autograde: the hidden checks score the hidden-check cells from this trusted process; a
+# dying kernel or an unreadable notebook costs only that notebook; results.json is written.
+c.Autograde.autograde_preprocessors = nbgrader_wiring.autograde_preprocessors()
+c.Autograde.exporter_class = nbgrader_wiring.TolerantNotebookExporter
+
+# A test cell the student deleted or edited is restored from the gradebook.
+c.OverwriteCells.add_missing_cells = True
