@@ -1,0 +1,31 @@
+"""The hidden checks are right: every correct variant keeps full marks, every buggy one loses
+points on its own function. Run through the check API directly (no nbgrader)."""
+
+import pytest
+
+from tensor_gears.contract import task_named
+from tensor_gears.grading import grade
+from tensor_gears.submission import Submission
+
+from .bank_sections import variants
+
+
+def scores(variant):
+    cells = grade(variant.notebook, Submission.from_source(variant.source), "bank-student", [variant.function])
+    return cells, sum(cell.points for cell in cells.values())
+
+
+def failures(cells) -> str:
+    return "\n".join(cell.report() for cell in cells.values())
+
+
+@pytest.mark.parametrize("variant", variants("correct"), ids=lambda v: f"{v.function}: {v.label}")
+def test_correct_variant_keeps_full_marks(variant):
+    cells, earned = scores(variant)
+    assert earned == task_named(variant.function).points, failures(cells)
+
+
+@pytest.mark.parametrize("variant", variants("buggy"), ids=lambda v: f"{v.function}: {v.label}")
+def test_buggy_variant_loses_points_on_its_function(variant):
+    cells, earned = scores(variant)
+    assert earned < task_named(variant.function).points, f"the mistake went unnoticed:\n{failures(cells)}"
