@@ -9,6 +9,7 @@ import sys
 import nbformat
 import pytest
 
+from tensor_gears.checks import declared_checks
 from tensor_gears.contract import NOTEBOOKS, TASKS, TOTAL_POINTS, tasks_of
 from tensor_gears.notebooks import cells_by_grade_id, nbgrader_meta, notebook_path, read
 from tensor_gears.tidy import tidy
@@ -127,3 +128,16 @@ def test_tensorflow_logs_are_silenced_before_import(notebook):
         return
     assert code.index('os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"') < code.index("import tensorflow")
     assert 'tf.get_logger().setLevel("ERROR")' in code
+
+
+def test_hidden_cells_list_exactly_their_checks(notebook):
+    name, nb = notebook
+    cells = cells_by_grade_id(nb)
+    declared = declared_checks(name)
+    for task in tasks_of(name):
+        for hidden in task.hidden_cells:
+            checks = [check for check in declared if check.cell == hidden.grade_id]
+            assert sum(check.points for check in checks) == hidden.points, f"{hidden.grade_id}: check points"
+            listed = [line for line in cells[hidden.grade_id].source.splitlines() if line.startswith("- (")]
+            expected = [f"- ({c.points:g} {'point' if c.points == 1 else 'points'}) {c.description}" for c in checks]
+            assert listed == expected, f"{hidden.grade_id} must list its checks as the check module declares them"
