@@ -1,21 +1,107 @@
-"""Real `nbgrader autograde tensor_ops` from a course root, end to end."""
+"""Real `nbgrader autograde tensor_ops` from a course root, end to end: the main job on the
+bundled sample class, the results it prints and writes, and the feedback students get."""
 
+import contextlib
+import io
+import json
+import re
 import shutil
 
 import pytest
 from nbgrader.api import Gradebook
 
-from tensor_gears.contract import ASSIGNMENT, TASKS
+from tensor_gears.contract import ASSIGNMENT, NOTEBOOKS, TASKS
+from tensor_gears.reference import solution
 from tensor_gears.release import nbgrader
-from tensor_gears.sample_class.job import run
+from tensor_gears.sample_class.job import COURSE, run, student_names
 
 from .conftest import REPO, make_course
+
+# Expected points per notebook (01 to 05), then the total, for each sample student.
+EXPECTED = {
+    "broken_file": [18, 20, 24, 0, 23, 85],
+    "loop_vectorized": [18 - 3, 20, 24, 15, 23, 97],
+    "mistakes": [18 - 2, 6, 24, 5, 23 - 1, 73],
+    "partial": [18, 20, 5, 0, 0, 43],
+    "perfect": [18, 20, 24, 15, 23, 100],
+    "untouched": [0, 0, 0, 0, 0, 0],
+}
+HIDDEN_CHECK_CODE = ("def check_", "verify_", "random_array(", "views_of(", "expect_", "CheckFailed")
 
 
 def scores(course, student):
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         submission = gradebook.find_submission(ASSIGNMENT, student)
         return {grade.name: grade.score for notebook in submission.notebooks for grade in notebook.grades}
+
+
+@pytest.fixture(scope="module")
+def sample_class(tmp_path_factory):
+    """The main job, run in a scratch copy of the repository; returns (root, what it printed)."""
+    root = make_course(tmp_path_factory.mktemp("repo"))
+    shutil.copytree(REPO / "release", root / "release")
+    with contextlib.redirect_stdout(io.StringIO()) as printed:
+        run(root)
+    return root, printed.getvalue()
+
+
+def test_main_job_prints_each_students_points_per_notebook(sample_class):
+    _, printed = sample_class
+    for student, expected in EXPECTED.items():
+        (row,) = [line.split() for line in printed.splitlines() if line.startswith(student + " ")]
+        assert row[1:] == [f"{points:g}" for points in expected[:-1]] + [f"{expected[-1]}/100"], row
+    assert "reported: broken_file: the submitted file 04_reshaping.ipynb is not a readable notebook" in printed
+    assert "grades.csv" in printed and "feedback" in printed
+
+
+def test_every_sample_student_lands_in_the_gradebook_with_its_expected_total(sample_class):
+    root, _ = sample_class
+    course = root / COURSE
+    assert sorted(EXPECTED) == student_names()
+    for student, expected in EXPECTED.items():
+        graded = scores(course, student)
+        assert set(graded) == {cell for task in TASKS for cell in (task.test_id, *(h.grade_id for h in task.hidden_cells))}
+        assert sum(graded.values()) == expected[-1], student
+    export = (course / "grades.csv").read_text()
+    assert export.count("tensor_ops") == len(EXPECTED)
+
+
+def test_results_json_follows_the_gradescope_format(sample_class):
+    root, _ = sample_class
+    for student, expected in EXPECTED.items():
+        results = json.loads((root / COURSE / "autograded" / student / ASSIGNMENT / "results.json").read_text())
+        assert results["score"] == expected[-1]
+        assert len(results["tests"]) == sum(1 + len(task.hidden_cells) for task in TASKS)
+        for test in results["tests"]:
+            assert set(test) == {"name", "score", "max_score", "output", "visibility"}
+            assert test["visibility"] == "visible" and 0 <= test["score"] <= test["max_score"]
+        assert sum(test["score"] for test in results["tests"]) == results["score"]
+    mistakes = json.loads((root / COURSE / "autograded" / "mistakes" / ASSIGNMENT / "results.json").read_text())
+    (relu,) = [test for test in mistakes["tests"] if test["name"] == "hidden_naive_relu"]
+    assert "[FAILED] (1 pt) returns a new numpy.ndarray" in relu["output"] and "modified its input `x`" in relu["output"]
+
+
+def test_feedback_shows_what_failed_but_no_hidden_code_inputs_or_solutions(sample_class):
+    root, _ = sample_class
+    feedback = root / COURSE / "feedback"
+    solutions = {line.strip() for task in TASKS for line in _solution_lines(task.name)}
+    for student in ("untouched", "mistakes"):
+        for notebook in NOTEBOOKS:
+            html = (feedback / student / ASSIGNMENT / f"{notebook}.html").read_text()
+            text = re.sub(r"<[^>]+>", "", html)
+            for marker in HIDDEN_CHECK_CODE:
+                assert marker not in text, f"{student}/{notebook} feedback shows hidden check code {marker!r}"
+            if student == "untouched":
+                public = (REPO / "release" / ASSIGNMENT / f"{notebook}.ipynb").read_text()
+                leaked = [line for line in solutions if len(line) > 25 and line in text and line not in public]
+                assert not leaked, f"{notebook} feedback shows solution lines {leaked[:3]}"
+    mistakes = (feedback / "mistakes" / ASSIGNMENT / "02_broadcasting.html").read_text()
+    assert "FAILED" in mistakes and "repeat_along_new_axis" in mistakes
+
+
+def _solution_lines(function):
+    body = solution(function).split('"""')[-1]
+    return [line for line in body.splitlines() if line.strip()]
 
 
 @pytest.fixture(scope="module")
@@ -37,20 +123,3 @@ def test_hidden_cells_fail_closed_without_the_checks(course_without_checks):
         for cell in task.hidden_cells:
             assert graded[cell.grade_id] == 0, f"{cell.grade_id} scored without the hidden checks"
         assert graded[task.test_id] == 0
-
-
-def test_main_job_releases_and_grades_the_sample_class(tmp_path, capsys):
-    root = make_course(tmp_path / "repo")
-    shutil.copytree(REPO / "release", root / "release")
-    run(root)
-    printed = capsys.readouterr().out
-    course = root / "build" / "sample_class"
-    for student in ("reference", "untouched"):
-        graded = scores(course, student)
-        assert set(graded) >= {cell.grade_id for task in TASKS for cell in task.hidden_cells}
-    for task in TASKS:
-        (row,) = [line for line in printed.splitlines() if line.split()[:1] == [task.name]]
-        assert row.split()[1:3] == ["test", "pass,"] and row.split()[4:6] == ["test", "FAIL,"], row
-    assert (root / "release" / ASSIGNMENT / "01_elementwise.ipynb").read_text() == (
-        REPO / "release" / ASSIGNMENT / "01_elementwise.ipynb"
-    ).read_text()

@@ -1,18 +1,30 @@
-"""Stage the sample class in a scratch course, grade it with nbgrader, print the results."""
+"""Stage the sample class in a scratch course, grade it with nbgrader, print the results.
 
+Each sample student is a folder under `students/`: `answers.py` holds their answers as
+sections (`# %% <function>: <label>`; the label `reference` means the reference solution),
+and any other file is copied over their submission as it is (a broken notebook, say).
+"""
+
+import json
+import re
 import shutil
 from pathlib import Path
 
-from nbgrader.api import Gradebook
+import nbformat
 
-from ..contract import ASSIGNMENT, NOTEBOOKS, tasks_of
-from ..notebooks import cells_by_grade_id, failed, notebook_path, read
+from .. import reference
+from ..contract import ASSIGNMENT, NOTEBOOKS, TOTAL_POINTS, task_named
+from ..notebooks import cells_by_grade_id, read
 from ..release import generate_release, nbgrader
+from ..sections import read_sections
 
-STUDENTS = {
-    "reference": "source",  # the instructor's reference solutions, submitted as they are
-    "untouched": "release",  # the student version, submitted without any answer
-}
+STUDENTS = Path(__file__).resolve().parent / "students"
+COURSE = Path("build") / "sample_class"
+REPORTED = re.compile(r"\[AutogradeApp \| ERROR\] (?!There was an error|Please see|Traceback)(.+)")
+
+
+def student_names() -> list[str]:
+    return sorted(path.name for path in STUDENTS.iterdir() if path.is_dir())
 
 
 def stage_course(root: Path, course: Path) -> None:
@@ -25,38 +37,36 @@ def stage_course(root: Path, course: Path) -> None:
     nbgrader(course, "generate_assignment", ASSIGNMENT)
 
 
-def stage_submissions(course: Path) -> None:
-    """Copy each sample student's notebooks into `submitted/<student>/tensor_ops/`."""
-    for student, folder in STUDENTS.items():
-        target = course / "submitted" / student / ASSIGNMENT
-        shutil.copytree(course / folder / ASSIGNMENT, target)
+def stage_student(course: Path, student: Path) -> Path:
+    """Submit the release with the answers of the student folder `student`, plus its extra files."""
+    folder = course / "submitted" / student.name / ASSIGNMENT
+    shutil.copytree(course / "release" / ASSIGNMENT, folder)
+    for section in read_sections((student / "answers.py").read_text()):
+        task = task_named(section.function)
+        path = folder / f"{task.notebook}.ipynb"
+        nb = read(path)
+        answer = reference.solution(task.name) if section.label == "reference" else section.code
+        cells_by_grade_id(nb)[task.answer_id].source = answer.strip("\n")
+        nbformat.write(nb, str(path))
+    for extra in student.iterdir():
+        if extra.name != "answers.py":
+            shutil.copy(extra, folder / extra.name)
+    return folder
 
 
-def results_table(course: Path) -> str:
-    """Per student and function: did the visible test pass, and the hidden points earned."""
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
-        scores = {
-            (student, notebook.name, grade.name): (grade.score, grade.max_score)
-            for student in STUDENTS
-            for notebook in gradebook.find_submission(ASSIGNMENT, student).notebooks
-            for grade in notebook.grades
-        }
-    header = f"{'notebook / function':<36}" + "".join(f"{student:>22}" for student in STUDENTS)
+def results_table(course: Path, students: list[str]) -> str:
+    """Per student and notebook, the points earned (from each student's results.json)."""
+    columns = [notebook[:2] for notebook in NOTEBOOKS]
+    header = f"{'student':<18}" + "".join(f"{c:>6}" for c in columns) + f"{'total':>9}"
     lines = [header, "-" * len(header)]
-    totals = dict.fromkeys(STUDENTS, 0.0)
-    for notebook in NOTEBOOKS:
-        lines.append(notebook)
-        graded = {s: cells_by_grade_id(read(notebook_path(course / "autograded" / s, notebook))) for s in STUDENTS}
-        for task in tasks_of(notebook):
-            row = f"  {task.name:<34}"
-            for student in STUDENTS:
-                visible = "FAIL" if failed(graded[student][task.test_id]) else "pass"
-                earned = sum(scores[student, notebook, cell.grade_id][0] for cell in task.hidden_cells)
-                totals[student] += earned
-                row += f"{f'test {visible}, {earned:g}/{task.points}':>22}"
-            lines.append(row)
-    lines.append("-" * len(header))
-    lines.append(f"{'total (hidden checks)':<36}" + "".join(f"{f'{totals[s]:g}/100':>22}" for s in STUDENTS))
+    for student in students:
+        results = json.loads((course / "autograded" / student / ASSIGNMENT / "results.json").read_text())
+        per_notebook = dict.fromkeys(NOTEBOOKS, 0.0)
+        for test in results["tests"]:
+            function = test["name"].removeprefix("hidden_").removeprefix("test_").split("__")[0]
+            per_notebook[task_named(function).notebook] += test["score"]
+        row = "".join(f"{per_notebook[n]:>6g}" for n in NOTEBOOKS)
+        lines.append(f"{student:<18}{row}{results['score']:>6g}/{TOTAL_POINTS}")
     return "\n".join(lines)
 
 
@@ -64,10 +74,21 @@ def run(root: Path) -> None:
     """The whole main job, from the repository root `root`."""
     release = generate_release(root)
     print(f"Released {release.relative_to(root)}/ from source/{ASSIGNMENT}/ ({len(NOTEBOOKS)} notebooks).")
-    course = root / "build" / "sample_class"
+    course = root / COURSE
     stage_course(root, course)
-    stage_submissions(course)
-    print(f"Grading {len(STUDENTS)} sample students with nbgrader autograde in {course.relative_to(root)}/ ...")
-    nbgrader(course, "autograde", ASSIGNMENT)
+    students = student_names()
+    for student in students:
+        stage_student(course, STUDENTS / student)
+    print(f"Grading {len(students)} sample students with `nbgrader autograde {ASSIGNMENT}` in {COURSE}/ ...")
+    graded = nbgrader(course, "autograde", ASSIGNMENT, check=False)
+    for line in graded.stderr.splitlines():
+        if match := REPORTED.match(line):
+            print(f"  reported: {match.group(1)}")
+    nbgrader(course, "generate_feedback", ASSIGNMENT)
+    nbgrader(course, "export")
     print()
-    print(results_table(course))
+    print(results_table(course, students))
+    print()
+    print(f"Per-check details: {COURSE}/autograded/<student>/{ASSIGNMENT}/results.json")
+    print(f"Feedback for students: {COURSE}/feedback/<student>/{ASSIGNMENT}/*.html")
+    print(f"Grades export: {COURSE}/grades.csv")

@@ -1,0 +1,1 @@
+"""A student who submits the release untouched: no answers at all."""
