@@ -154,6 +154,7 @@ class TolerantNotebookExporter(NotebookExporter):
         except Exception as error:
             return self.stand_in(name, f"the submitted file {name}.ipynb is not a readable notebook "
                                        f"({type(error).__name__}: {short(error)})", resources, **kw)
+        unmark_unknown_and_repeated_cells(nb, name)
         try:
             return self.from_notebook_node(nb, resources, **kw)
         except Exception as error:
@@ -172,6 +173,19 @@ class TolerantNotebookExporter(NotebookExporter):
                                              "so it scores 0. Your other notebooks were graded as usual.",
                                              id=UNREADABLE_CELL))
         return self.from_notebook_node(nb, resources, **kw)
+
+
+def unmark_unknown_and_repeated_cells(nb, name: str):
+    """Make plain cells of nbgrader cells the course does not know, and of copies of a known
+    one (a copied test cell would otherwise crash nbgrader's OverwriteCells)."""
+    known = {cell_id for task in TASKS if task.notebook == name
+             for cell_id in (task.answer_id, task.test_id, *(c.grade_id for c in task.hidden_cells))}
+    seen = set()
+    for cell in nb.cells:
+        grade_id = nbgrader_meta(cell).get("grade_id")
+        if "nbgrader" in cell.get("metadata", {}) and (grade_id not in known or grade_id in seen):
+            del cell.metadata["nbgrader"]
+        seen.add(grade_id)
 
 
 def blank_student_version(name: str):
