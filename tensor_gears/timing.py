@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from .sandbox.process import Child, ChildError, ChildTimeout
 from .student_code import CheckFailed, StudentCode, encode_input
 
+SPEEDUP_REQUIRED = 20  # vectorized_add_relu vs the naive version (typically 150x to 400x)
+SLOWDOWN_ALLOWED = 50  # naive_matrix_dot vs the reference naive version (honest loops: 1x to 3x)
 ROUND_SECONDS = 0.2
 ROUNDS = 5
 CALIBRATION_SECONDS = 0.05

@@ -13,7 +13,7 @@ from tensor_gears.checks.support import (
 )
 from tensor_gears.source_rules import loops_only
 from tensor_gears.student_code import View
-from tensor_gears.timing import reference_side, student_side, within_budget
+from tensor_gears.timing import SLOWDOWN_ALLOWED, reference_side, student_side, within_budget
 
 MATRIX_SHAPES = [(3, 5), (5, 3), (7, 1), (1, 9), (4, 4), (0, 3), (3, 0)]
 DTYPES = (np.float64, np.int64)
@@ -210,6 +210,8 @@ def check_matrix_dot_timing(student, rng, reference_child):
     verify_matrix_dot(student, x, y)
     naive = reference_child("naive_vector_dot", "naive_matrix_dot")
     within, ratio = within_budget(student_side(student, "naive_matrix_dot"), reference_side(naive, "naive_matrix_dot"),
-                                  [x, y], factor=50)
-    expect(within, f"`naive_matrix_dot` on {describe(x)} inputs took more than 50 times the naive version's time and was stopped"
-           if ratio == float("inf") else f"`naive_matrix_dot` on {describe(x)} inputs took {ratio:.0f} times the naive version's time (at most 50)")
+                                  [x, y], factor=SLOWDOWN_ALLOWED)
+    expect(within, f"`naive_matrix_dot` on {describe(x)} inputs took more than {SLOWDOWN_ALLOWED} times the naive "
+                   f"version's time and was stopped" if ratio == float("inf") else
+                   f"`naive_matrix_dot` on {describe(x)} inputs took {ratio:.0f} times the naive version's time "
+                   f"(at most {SLOWDOWN_ALLOWED})")

@@ -1,0 +1,98 @@
+"""The timing thresholds do not flake: 20 verdicts in a row on a correct and on a too-slow
+implementation, while other processes keep both cores busy, never change.
+
+The timing code measured here is exactly what the two timing checks call.
+"""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from tensor_gears import reference
+from tensor_gears.checks.test_01_elementwise import NAIVE_ADD_RELU
+from tensor_gears.sandbox.process import Child
+from tensor_gears.student_code import StudentCode
+from tensor_gears.submission import Submission
+from tensor_gears.timing import (
+    SLOWDOWN_ALLOWED, SPEEDUP_REQUIRED, reference_side, speed_ratio, student_side, within_budget,
+)
+
+from .bank_sections import variants
+
+RUNS = 20
+LOOPING_ADD_RELU = """
+import numpy as np
+def vectorized_add_relu(x, y):
+    out = np.zeros(x.shape)
+    for index in np.ndindex(x.shape):
+        out[index] = max(x[index] + y[index], 0)
+    return out
+"""
+VECTORIZED_ADD_RELU = "import numpy as np\ndef vectorized_add_relu(x, y):\n    return np.maximum(x + y, 0)\n"
+(TOO_SLOW_MATRIX_DOT,) = [v.source for v in variants("buggy") if v.function == "naive_matrix_dot" and "too slow" in v.label]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def busy_cores():
+    """Four processes spinning on the two cores for the whole module."""
+    spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(4)]
+    yield
+    for spinner in spinners:
+        spinner.kill()
+        spinner.wait()
+
+
+def loaded_child(*functions, extra=""):
+    child = Child()
+    child.request({"op": "load", "statements": reference.submission(*functions, extra=extra).wire()}, timeout=60)
+    return child
+
+
+def speedups(code: str) -> list[float]:
+    rng = np.random.default_rng(7)
+    x, y = rng.standard_normal((20, 100)), rng.standard_normal((20, 100))
+    ratios = []
+    for _ in range(RUNS):
+        student = StudentCode(Submission.from_source(code))
+        with loaded_child("naive_relu", "naive_add", extra=NAIVE_ADD_RELU) as naive:
+            ratios.append(speed_ratio(student_side(student, "vectorized_add_relu"),
+                                      reference_side(naive, "naive_add_relu"), [x, y]))
+        student.close()
+    return ratios
+
+
+def slowdowns(code: str) -> list[tuple[bool, float]]:
+    rng = np.random.default_rng(8)
+    x, y = rng.standard_normal((40, 40)), rng.standard_normal((40, 40))
+    verdicts = []
+    for _ in range(RUNS):
+        student = StudentCode(Submission.from_source(code), {"naive_vector_dot": reference.callee("naive_vector_dot")})
+        with loaded_child("naive_vector_dot", "naive_matrix_dot") as naive:
+            verdicts.append(within_budget(student_side(student, "naive_matrix_dot"),
+                                          reference_side(naive, "naive_matrix_dot"), [x, y], SLOWDOWN_ALLOWED))
+        student.close()
+    return verdicts
+
+
+def spread(values) -> str:
+    finite = [v for v in values if v != float("inf")]
+    if not finite:
+        return "all stopped at the limit"
+    return f"min {min(finite):.1f}, median {float(np.median(finite)):.1f}, max {max(finite):.1f}"
+
+
+def test_vectorized_speedup_verdicts_never_change_under_load():
+    fast, slow = speedups(VECTORIZED_ADD_RELU), speedups(LOOPING_ADD_RELU)
+    print(f"\nvectorized_add_relu speed-up under load: vectorized {spread(fast)}; looping {spread(slow)}")
+    assert all(ratio >= SPEEDUP_REQUIRED for ratio in fast), fast
+    assert all(ratio < SPEEDUP_REQUIRED for ratio in slow), slow
+
+
+def test_matrix_dot_budget_verdicts_never_change_under_load():
+    honest, too_slow = slowdowns(reference.callee("naive_matrix_dot")), slowdowns(TOO_SLOW_MATRIX_DOT)
+    print(f"\nnaive_matrix_dot slow-down under load: reference {spread([r for _, r in honest])}; "
+          f"too slow {spread([r for _, r in too_slow])}")
+    assert all(within for within, _ in honest), honest
+    assert not any(within for within, _ in too_slow), too_slow
