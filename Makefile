@@ -8,7 +8,7 @@ READY := $(VENV)/.ready
 # nbgrader shells out to alembic when it creates a gradebook: the venv's bin must be on PATH.
 RUN := PATH="$(BIN):$$PATH" PYTHONDONTWRITEBYTECODE=1
 
-.PHONY: setup grade-sample test release tidy
+.PHONY: setup grade-sample test release tidy benchmark
 
 setup: $(READY)
 
@@ -29,3 +29,6 @@ release: $(READY)
 
 tidy: $(READY)
 	$(RUN) $(BIN)/python -m tensor_gears.tidy source/tensor_ops
+
+benchmark: $(READY)
+	$(RUN) $(BIN)/python benchmarks/autograde.py

@@ -11,6 +11,7 @@ reproduces.
 import hashlib
 import logging
 import os
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +22,7 @@ SECRET_FILE = Path("~/.config/tensor-gears/secret")
 log = logging.getLogger("tensor_gears")
 
 
+@cache
 def course_secret() -> str:
     if os.environ.get("TENSOR_GEARS_SECRET"):
         return os.environ["TENSOR_GEARS_SECRET"]
