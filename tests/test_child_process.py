@@ -1,0 +1,82 @@
+"""The child that runs student code: limits hold, failures are contained, results are plain data."""
+
+import numpy as np
+import pytest
+
+from tensor_gears.sandbox.process import Child, ChildError, ChildTimeout
+from tensor_gears.student_code import CheckFailed, Other, StudentCode, View, decode_result
+from tensor_gears.submission import Submission
+
+CODE = """
+import numpy as np
+def relu(x):
+    return np.maximum(x, 0)
+def spin(x):
+    while True:
+        pass
+def leave(x):
+    import os
+    os._exit(3)
+def hoard(x):
+    return np.ones((10**6, 10**6))
+class Liar(np.ndarray):
+    def __eq__(self, other):
+        return True
+def lie(x):
+    return np.zeros(3).view(Liar)
+def objects(x):
+    return np.array([object()])
+def cwd(x):
+    import os
+    return os.getcwd()
+"""
+
+
+@pytest.fixture
+def student():
+    code = StudentCode(Submission.from_source(CODE))
+    yield code
+    code.close()
+
+
+def test_a_call_returns_validated_plain_data(student):
+    x = np.arange(-3.0, 3.0).reshape(2, 3)
+    outcome = student.call("relu", View(x, ["T"]))
+    assert type(outcome.value) is np.ndarray and outcome.value.shape == (3, 2)
+    assert np.array_equal(outcome.value, np.maximum(x.T, 0))
+    assert np.array_equal(outcome.args_after[0], x.T)
+
+
+def test_lying_and_object_results_do_not_pass_as_arrays(student):
+    assert isinstance(student.call("lie", 1).value, Other)
+    assert isinstance(student.call("objects", 1).value, Other)
+
+
+def test_pickles_are_refused():
+    with pytest.raises(ValueError):
+        decode_result({"kind": "ndarray", "blob": 0}, [np.array([object()]).dumps()])
+
+
+def test_hangs_crashes_and_memory_bombs_cost_only_the_call(student):
+    with pytest.raises(CheckFailed, match="did not finish within 10 s"):
+        student.call("spin", 1)
+    with pytest.raises(CheckFailed, match="exited with status 3"):
+        student.call("leave", 1)
+    assert student.call("hoard", 1).raised.endswith("MemoryError")
+    assert student.call("relu", np.array([-1.0])).value.tolist() == [0.0]
+
+
+def test_the_child_runs_in_a_private_folder(student):
+    folder = student.call("cwd", 1).value
+    assert "tensor-gears-child-" in folder
+
+
+def test_a_cpu_budget_stops_the_call():
+    with Child() as child:
+        child.request({"op": "load", "statements": Submission.from_source(CODE).wire()})
+        with pytest.raises(ChildTimeout):
+            child.request({"op": "call", "function": "spin", "args": [{"kind": "python", "value": 1}]}, cpu_limit=0.3)
+    with Child() as child:
+        child.request({"op": "load", "statements": Submission.from_source(CODE).wire()})
+        with pytest.raises(ChildError):
+            child.request({"op": "call", "function": "relu", "args": [{"kind": "ndarray", "blob": 0}]}, [b"not npy"])

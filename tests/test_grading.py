@@ -1,0 +1,46 @@
+"""The check API: seeded per student, reproducible on regrade, and every failure explained."""
+
+import numpy as np
+
+from tensor_gears.grading import grade
+from tensor_gears.secret import DEFAULT_SECRET, rng_for
+from tensor_gears.submission import Submission
+
+WRONG_RELU = "import numpy as np\ndef naive_relu(x):\n    return np.abs(x)\n"
+NO_REJECTION = """import numpy as np
+def naive_relu(x):
+    out = x.copy()
+    for index in np.ndindex(x.shape):
+        out[index] = max(x[index], 0)
+    return out
+"""
+
+
+def test_inputs_depend_on_the_secret_the_student_and_the_check():
+    draw = lambda *key: rng_for(*key).integers(0, 10**9, size=4).tolist()  # noqa: E731
+    assert draw(DEFAULT_SECRET, "tensor_ops", "ada", "check_x") == draw(DEFAULT_SECRET, "tensor_ops", "ada", "check_x")
+    assert draw(DEFAULT_SECRET, "tensor_ops", "ada", "check_x") != draw(DEFAULT_SECRET, "tensor_ops", "bob", "check_x")
+    assert draw(DEFAULT_SECRET, "tensor_ops", "ada", "check_x") != draw("another secret", "tensor_ops", "ada", "check_x")
+
+
+def test_a_regrade_reproduces_every_verdict_and_message():
+    submission = Submission.from_source(NO_REJECTION)
+    first = grade("01_elementwise", submission, "ada", ["naive_relu"])
+    second = grade("01_elementwise", submission, "ada", ["naive_relu"])
+    assert first == second
+    assert first["hidden_naive_relu"].points == 5
+
+
+def test_failures_name_the_property_and_shapes_not_the_expected_values():
+    report = grade("01_elementwise", Submission.from_source(WRONG_RELU), "ada", ["naive_relu"])["hidden_naive_relu"]
+    failed = [check for check in report.checks if not check.passed]
+    assert failed and all("returned wrong values" in check.message or "not checked" in check.message or
+                          "should raise" in check.message for check in failed)
+    assert not any(any(ch.isdigit() for ch in check.message.split("on x:")[0]) for check in failed if "on x:" in check.message)
+
+
+def test_a_missing_function_is_named():
+    report = grade("01_elementwise", Submission.from_source("import numpy as np\n"), "ada", ["naive_add"])
+    messages = {check.message for check in report["hidden_naive_add"].checks}
+    assert "`naive_add` is not defined in your notebook (it must be defined at the top level of a code cell)" in messages
+    assert np.isclose(report["hidden_naive_add"].points, 0)
