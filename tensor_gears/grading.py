@@ -127,7 +127,7 @@ class GradingSession:
         else:
             passed, message = False, "the grader could not finish this check (an internal error, reported to your instructor)"
             log.error("hidden check %s crashed for student %s:\n%s", nodeid, self.student_id,
-                      "".join(excinfo.getrepr(style="short").__str__()))
+                      excinfo.getrepr(style="short"))
         self.results.setdefault(cell, CellResult(cell, 0)).checks.append(
             CheckResult(meta["description"], meta["points"], passed, message)
         )
