@@ -185,7 +185,8 @@ class StudentCode:
             header, _ = child.request({"op": "load", "statements": self.submission.wire(), "callees": callees},
                                       timeout=60)
         except ChildError as error:
-            raise CheckFailed(f"loading your definitions for `{function}` failed: {describe_child_error(error)}")
+            child.close()
+            raise CheckFailed(f"loading your definitions for `{function}` failed: {describe_child_error(error)}") from None
         self.load_errors[function] = [str(e) for e in header.get("errors", [])][:5]
         return child
 
