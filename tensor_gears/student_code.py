@@ -13,18 +13,15 @@ from typing import Any
 
 import numpy as np
 
+from .errors import CheckFailed, ChildError, ChildTimeout
 from .sandbox.harness import npy_bytes, npy_load
-from .sandbox.process import Child, ChildError, ChildTimeout
+from .sandbox.process import Child
 from .submission import Submission
 
 log = logging.getLogger("tensor_gears")
 
 CALL_TIME_LIMIT = 10.0
 HANGS_BEFORE_GIVING_UP = 2
-
-
-class CheckFailed(AssertionError):
-    """A check did not pass; the message is for the student (no hidden inputs or answers)."""
 
 
 # ---- inputs -------------------------------------------------------------------------------

@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 
-from tensor_gears.sandbox.process import Child, ChildError, ChildTimeout
-from tensor_gears.student_code import CheckFailed, Other, StudentCode, View, decode_result
+from tensor_gears.errors import CheckFailed, ChildError, ChildTimeout
+from tensor_gears.sandbox.process import Child
+from tensor_gears.student_code import Other, StudentCode, View, decode_result
 from tensor_gears.submission import Submission
 
 CODE = """

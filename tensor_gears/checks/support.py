@@ -6,7 +6,8 @@ values or the expected answer.
 
 import numpy as np
 
-from ..student_code import CheckFailed, Other, Outcome, StudentCode, Tensor, View
+from ..errors import CheckFailed
+from ..student_code import Other, Outcome, StudentCode, Tensor, View
 
 
 def fail(message: str):

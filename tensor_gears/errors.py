@@ -1,0 +1,21 @@
+"""The package's exceptions, one hierarchy: catch `TensorGearsError` for all of them."""
+
+
+class TensorGearsError(Exception):
+    """Base of every exception the package raises on purpose."""
+
+
+class CheckFailed(TensorGearsError, AssertionError):
+    """A check did not pass; the message is for the student (no hidden inputs or answers)."""
+
+
+class ChildError(TensorGearsError):
+    """The child running student code could not answer: it crashed, hung, or broke the protocol."""
+
+
+class ChildTimeout(ChildError):
+    """The child ran past a wall-clock or CPU-time limit and was stopped."""
+
+
+class GraderError(TensorGearsError):
+    """The grader itself failed on a notebook: its hidden cells score 0 and the instructor is told."""
