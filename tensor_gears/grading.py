@@ -8,7 +8,7 @@ and a description; a cell's score is the points of its checks that passed.
 
 import contextlib
 import io
-import logging
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,13 +17,12 @@ import pytest
 from . import reference
 from .checks import CHECKS_DIR, check_marker
 from .contract import ASSIGNMENT, tasks_of
+from .errors import CheckFailed, GraderError
 from .sandbox.process import Child
 from .secret import course_secret, rng_for
 from .source_rules import Source
-from .student_code import CheckFailed, StudentCode
+from .student_code import StudentCode
 from .submission import Submission
-
-log = logging.getLogger("tensor_gears")
 
 # Where the contract lets a graded function call another one, the grader provides the callee.
 PROVIDED_CALLEES = {"03_tensor_product": ("naive_vector_dot",)}
@@ -31,10 +30,12 @@ PROVIDED_CALLEES = {"03_tensor_product": ("naive_vector_dot",)}
 
 @dataclass
 class CheckResult:
+    name: str  # the check function, e.g. check_naive_relu_loops_only
     description: str
     points: float
     passed: bool
-    message: str = ""
+    message: str = ""  # why it failed, or what was measured when it passed
+    figures: dict = field(default_factory=dict)  # measured numbers, e.g. {"ratio": 390.2, "threshold": 20}
 
 
 @dataclass
@@ -55,7 +56,7 @@ class CellResult:
         for check in self.checks:
             mark = "PASSED" if check.passed else "FAILED"
             lines.append(f"[{mark}] ({check.points:g} pt) {check.description}")
-            if not check.passed:
+            if check.message:
                 lines.append(f"         {check.message}")
         return "\n".join(lines)
 
@@ -68,11 +69,14 @@ class GradingSession:
         self.student_id = student
         self.functions = set(functions) if functions else None
         self.secret = course_secret()
-        provided = PROVIDED_CALLEES.get(notebook, ())
-        self.code = StudentCode(submission, {name: reference.callee(name) for name in provided})
-        self.rules = Source(submission, provided=provided)
+        self.provided = PROVIDED_CALLEES.get(notebook, ())
+        self.submission = submission
+        self.code = StudentCode(submission, {name: reference.callee(name) for name in self.provided})
+        self.rules: Source | None = None
         self.reference_children: dict[tuple, Child] = {}
         self.results: dict[str, CellResult] = {}
+        self.notes: dict[str, tuple[str, dict]] = {}
+        self.crashes: list[str] = []
 
     # -- fixtures the checks use --
 
@@ -82,7 +86,16 @@ class GradingSession:
 
     @pytest.fixture
     def source(self) -> Source:
+        if self.rules is None:
+            self.rules = Source(self.submission, provided=self.provided)
         return self.rules
+
+    @pytest.fixture
+    def measured(self, request):
+        """measured(message, **figures): what a check measured, shown to the student pass or fail."""
+        def note(message: str, **figures):
+            self.notes[request.node.nodeid] = (message, figures)
+        return note
 
     @pytest.fixture
     def rng(self, request):
@@ -120,16 +133,16 @@ class GradingSession:
 
     def record(self, meta: dict, nodeid: str, excinfo):
         cell = meta["cell"]
+        note, figures = self.notes.get(nodeid, ("", {}))
         if excinfo is None:
-            passed, message = True, ""
+            passed, message = True, note
         elif isinstance(excinfo.value, CheckFailed):
             passed, message = False, str(excinfo.value)
         else:
-            passed, message = False, "the grader could not finish this check (an internal error, reported to your instructor)"
-            log.error("hidden check %s crashed for student %s:\n%s", nodeid, self.student_id,
-                      excinfo.getrepr(style="short"))
+            passed, message = False, "the grader could not finish this check"
+            self.crashes.append(f"hidden check {nodeid} crashed:\n{excinfo.getrepr(style='long')}")
         self.results.setdefault(cell, CellResult(cell, 0)).checks.append(
-            CheckResult(meta["description"], meta["points"], passed, message)
+            CheckResult(nodeid.rsplit("::", 1)[-1], meta["description"], meta["points"], passed, message, figures)
         )
 
     def close(self):
@@ -148,17 +161,27 @@ def check_module(notebook: str) -> Path:
 
 
 def grade(notebook: str, submission: Submission, student: str, functions=None) -> dict[str, CellResult]:
-    """Run the notebook's hidden checks on `submission`; return every hidden cell's result."""
-    session = GradingSession(notebook, submission, student, functions)
+    """Run the notebook's hidden checks on `submission`; return every hidden cell's result.
+
+    Raises GraderError when the grader itself fails (a check crashes, pytest cannot run, or
+    anything else goes wrong here): no score of this notebook can then be trusted."""
+    try:
+        session = GradingSession(notebook, submission, student, functions)
+    except Exception as error:
+        raise GraderError(f"the hidden checks of {notebook} could not start:\n{traceback.format_exc()}") from error
     args = [str(check_module(notebook)), "-q", "-p", "no:cacheprovider", "--assert=plain", "-s",
             "--rootdir", str(CHECKS_DIR), "-c", str(CHECKS_DIR / "pytest.ini"), "-W", "ignore"]
     try:
         with contextlib.redirect_stdout(io.StringIO()) as output:
             code = pytest.main(args, plugins=[session])
+    except Exception as error:
+        raise GraderError(f"the hidden checks of {notebook} failed to run:\n{traceback.format_exc()}") from error
     finally:
         session.close()
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.NO_TESTS_COLLECTED):
-        raise RuntimeError(f"the hidden checks of {notebook} could not run (pytest exit {code}):\n{output.getvalue()}")
+        raise GraderError(f"the hidden checks of {notebook} could not run (pytest exit {code}):\n{output.getvalue()}")
+    if session.crashes:
+        raise GraderError("\n".join(session.crashes))
     return complete(notebook, session.results, functions)
 
 

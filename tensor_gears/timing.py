@@ -1,24 +1,31 @@
 """Timing thresholds that do not flake.
 
 Ratios only, never absolute times. The parent reads each child's CPU time from outside it
-(/proc) around a batch of calls, so nothing the student's code does can fake the clock.
-The grader's reference runs the same way in a clean child that never loads student code.
-Rounds are interleaved (reference, student, reference, ...), each long enough (about
-0.2 s of CPU), after a warm-up call, with the garbage collector off and one BLAS thread;
-the minimum of each side is kept, as the least disturbed measurement.
+(a cgroup of its own, or schedstat: nanoseconds, every process the child starts included)
+around a batch of calls, so nothing the student's code does can fake the clock or hide work
+in another process. The grader's reference runs the same way in a clean child that never
+loads student code. Only the work is measured: the child collects garbage and turns the
+collector off before the batches, and the cost of an empty batch (the request itself) is
+subtracted. Each round holds at least `ROUND_SECONDS` of that net work, after a warm-up
+call; rounds are interleaved (reference, student, reference, ...) and the minimum of each
+side is kept, as the least disturbed measurement.
 """
 
+import math
 from dataclasses import dataclass
 
-from .sandbox.process import Child, ChildError, ChildTimeout
-from .student_code import CheckFailed, StudentCode, encode_input
+from .errors import CheckFailed, ChildError, ChildTimeout
+from .student_code import StudentCode, encode_input
 
 SPEEDUP_REQUIRED = 20  # vectorized_add_relu vs the naive version (typically 150x to 400x)
 SLOWDOWN_ALLOWED = 50  # naive_matrix_dot vs the reference naive version (honest loops: 1x to 3x)
-ROUND_SECONDS = 0.2
-ROUNDS = 5
-CALIBRATION_SECONDS = 0.05
-TICK_SLACK = 0.03  # CPU time is read in 10 ms ticks
+ROUND_SECONDS = 0.2  # net CPU work in each timed round
+ROUNDS = 5  # interleaved rounds per side for a speed-up; the best of each side counts
+BUDGET_ROUNDS = 3  # single calls of the student's function within the budget
+CALIBRATION_SECONDS = 0.05  # net work a calibration batch must reach before it is scaled up
+MAX_CALLS = 1 << 22
+EMPTY_BATCHES = 3  # empty batches measured to know the cost of a request
+BUDGET_SLACK = 0.01  # CPU seconds allowed on top of a budget for the request itself
 
 
 @dataclass
@@ -30,32 +37,41 @@ class Side:
     request: callable  # (header, blobs, timeout, cpu_limit) -> reply
     cpu_seconds: callable
     calls: int = 1
-    best: float = float("inf")
+    overhead: float = 0.0  # CPU seconds of an empty batch
+    best: float = float("inf")  # net CPU seconds per call, best round
 
     def prepare(self, args, cpu_limit: float | None = None):
-        """Send the inputs and make one warm-up call."""
+        """Send the inputs, make one warm-up call, and measure the cost of an empty batch."""
         blobs = []
         header = {"op": "prepare_timing", "function": self.function, "args": [encode_input(a, blobs) for a in args]}
         reply, _ = self.request(header, blobs, 60, cpu_limit)
         if reply.get("status") != "ready":
             raise CheckFailed(f"`{self.function}` could not be timed: it raised {reply.get('type', 'an error')}")
+        self.overhead = min(self.batch(0) for _ in range(EMPTY_BATCHES))
 
-    def run(self, calls: int, cpu_limit: float | None = None) -> float:
-        """CPU seconds per call over a batch of `calls` calls, read from outside the child."""
+    def batch(self, calls: int, cpu_limit: float | None = None) -> float:
+        """CPU seconds of one batch of `calls` calls, request included, read from outside."""
         before = self.cpu_seconds()
         timeout = 30 + (cpu_limit or 0) * 3
         self.request({"op": "run_timing", "calls": calls}, (), timeout, cpu_limit)
-        return (self.cpu_seconds() - before) / calls
+        return self.cpu_seconds() - before
+
+    def run(self, calls: int, cpu_limit: float | None = None) -> float:
+        """Net CPU seconds per call over a batch of `calls` calls."""
+        return max(self.batch(calls, cpu_limit) - self.overhead, 0.0) / calls
 
     def calibrate(self):
-        """Double the batch until it takes measurable time, then size it to a round."""
+        """Grow the batch until its net work is measurable, then size it to a round."""
         calls = 1
         while True:
-            seconds = self.run(calls) * calls
-            if seconds >= CALIBRATION_SECONDS or calls >= 1 << 20:
+            net = self.run(calls) * calls
+            if net >= CALIBRATION_SECONDS or calls >= MAX_CALLS:
                 break
-            calls *= 4
-        self.calls = max(1, round(calls * ROUND_SECONDS / max(seconds, 1e-3)))
+            calls = min(MAX_CALLS, calls * (4 if net < CALIBRATION_SECONDS / 16 else 2))
+        self.calls = min(MAX_CALLS, max(1, math.ceil(calls * ROUND_SECONDS / max(net, 1e-6))))
+
+    def per_call_microseconds(self) -> float:
+        return self.best * 1e6
 
 
 def student_side(student: StudentCode, function: str) -> Side:
@@ -67,7 +83,7 @@ def student_side(student: StudentCode, function: str) -> Side:
     return Side("yours", function, request, lambda: student.child(function).cpu_seconds())
 
 
-def reference_side(child: Child, function: str) -> Side:
+def reference_side(child, function: str) -> Side:
     return Side("the grader's", function,
                 lambda header, blobs, timeout, cpu_limit: child.request(header, blobs, timeout, cpu_limit),
                 child.cpu_seconds)
@@ -87,19 +103,21 @@ def speed_ratio(student: Side, reference: Side, args, rounds: int = ROUNDS) -> f
     return reference.best / max(student.best, 1e-9)
 
 
-def within_budget(student: Side, reference: Side, args, factor: float, rounds: int = 3) -> tuple[bool, float]:
+def within_budget(student: Side, reference: Side, args, factor: float,
+                  rounds: int = BUDGET_ROUNDS) -> tuple[bool, float]:
     """Whether each student call finishes within `factor` times the reference's CPU time (a
     call that passes the budget is stopped). Returns the verdict and the measured ratio."""
     try:
         reference.prepare(args)
         reference.calibrate()
         reference.best = reference.run(reference.calls)
-        student.prepare(args, cpu_limit=factor * reference.best + TICK_SLACK)
+        student.prepare(args, cpu_limit=factor * reference.best + BUDGET_SLACK)
         for _ in range(rounds):
             reference.best = min(reference.best, reference.run(reference.calls))
-            student.best = min(student.best, student.run(1, cpu_limit=factor * reference.best + TICK_SLACK))
+            limit = factor * reference.best + student.overhead + BUDGET_SLACK
+            student.best = min(student.best, student.run(1, cpu_limit=limit))
     except ChildTimeout:
         return False, float("inf")
     except ChildError as error:
         raise CheckFailed(f"`{student.function}` could not be timed: {error or 'it was stopped'}") from None
-    return student.best <= factor * reference.best + TICK_SLACK, student.best / max(reference.best, 1e-9)
+    return student.best <= factor * reference.best + BUDGET_SLACK, student.best / max(reference.best, 1e-9)

@@ -156,12 +156,15 @@ def check_vectorized_no_loops(student, rng, source):
     expect_rule(no_loops(source, "vectorized_add_relu"), "not vectorized")
 
 
-@check("hidden_vectorized_add_relu__timing", 2, "at least 20 times faster than the grader's own naive_relu(naive_add(x, y)) on (20, 100) float64 inputs, both timed the same way as CPU time outside your code (best of several rounds)")
-def check_vectorized_timing(student, rng, reference_child):
+@check("hidden_vectorized_add_relu__timing", 2, "at least 20 times faster than the grader's own naive_relu(naive_add(x, y)) on (20, 100) float64 inputs, with the right values on those inputs, both timed the same way as CPU time outside your code (best of several rounds)")
+def check_vectorized_timing(student, rng, reference_child, measured):
     x, y = random_array(rng, (20, 100), np.float64), random_array(rng, (20, 100), np.float64)
     label = call_label("vectorized_add_relu", ("x", "y"), [x, y])
-    returned(student.call("vectorized_add_relu", x, y, label=label), label)
+    expect_array_result(student.call("vectorized_add_relu", x, y, label=label), np.maximum(x + y, 0), label)
     naive = reference_side(naive_add_relu(reference_child), "naive_add_relu")
     ratio = speed_ratio(student_side(student, "vectorized_add_relu"), naive, [x, y])
-    expect(ratio >= SPEEDUP_REQUIRED, f"`vectorized_add_relu` on {describe(x)} inputs was only {ratio:.1f} times "
-                                      f"faster than the naive version (at least {SPEEDUP_REQUIRED} needed)")
+    expect_array_result(student.call("vectorized_add_relu", x, y, label=label), np.maximum(x + y, 0), label)
+    message = (f"measured: {ratio:.1f} times faster than the naive version on {describe(x)} inputs "
+               f"(at least {SPEEDUP_REQUIRED} needed)")
+    measured(message, ratio=round(ratio, 1), threshold=SPEEDUP_REQUIRED)
+    expect(ratio >= SPEEDUP_REQUIRED, message)

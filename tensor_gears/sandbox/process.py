@@ -10,18 +10,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from ..errors import ChildError, ChildTimeout
 from . import launch
+from .cpu_clock import ClockError, CpuClock
 from .harness import MAX_BLOB, frame_bytes, parse_frame
-
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-class ChildError(Exception):
-    """The child could not answer: it crashed, hung, or broke the protocol."""
-
-
-class ChildTimeout(ChildError):
-    pass
 
 
 class Child:
@@ -31,6 +23,12 @@ class Child:
         self.workdir = Path(tempfile.mkdtemp(prefix="tensor-gears-child-"))
         to_child_r, self._to_child = os.pipe()
         self._from_child, from_child_w = os.pipe()
+        self.clock = CpuClock()
+
+        def prepare():
+            self.clock.join()
+            launch.limit_resources()
+
         try:
             self.process = subprocess.Popen(
                 launch.command(to_child_r, from_child_w),
@@ -41,8 +39,9 @@ class Child:
                 stderr=subprocess.DEVNULL,
                 pass_fds=(to_child_r, from_child_w),
                 start_new_session=True,
-                preexec_fn=launch.limit_resources,
+                preexec_fn=prepare,
             )
+            self.clock.start(self.process.pid)
         finally:
             os.close(to_child_r)
             os.close(from_child_w)
@@ -55,12 +54,11 @@ class Child:
         self.close()
 
     def cpu_seconds(self) -> float:
-        """User + system CPU time of the child (all its threads), read from outside it."""
+        """CPU time of the child and everything it started, read from outside it."""
         try:
-            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except (FileNotFoundError, ProcessLookupError):
-            raise ChildError("the process running your code has stopped") from None
-        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+            return self.clock.seconds()
+        except ClockError as error:
+            raise ChildError(str(error)) from None
 
     def request(self, header: dict, blobs=(), timeout: float = 10.0, cpu_limit: float | None = None):
         """Send one request and wait for its reply, within `timeout` s of wall time and
@@ -124,11 +122,12 @@ class Child:
         return ChildError(f"the process running your code exited with status {code}")
 
     def kill(self):
-        """Kill the child and everything it started (its whole session)."""
+        """Kill the child and everything it started (its whole session, and its cgroup)."""
         try:
             os.killpg(self.process.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+        self.clock.kill_all()
         self.process.wait()
 
     def close(self):
@@ -139,4 +138,5 @@ class Child:
                 os.close(fd)
             except OSError:
                 pass
+        self.clock.close()
         shutil.rmtree(self.workdir, ignore_errors=True)
