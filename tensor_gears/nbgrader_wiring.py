@@ -9,10 +9,19 @@
   nbgrader's own checks reject) into the blank student version with a note saying why, so
   that notebook scores 0 and the student's other notebooks are still graded.
 - `WriteResults` writes `autograded/<student>/tensor_ops/results.json` (Gradescope's format).
+
+When the grader itself fails on a notebook (a check crashes, or anything else in the hidden
+checks), that notebook's hidden cells score 0 with a message for the student, the
+traceback goes to the log, every other notebook and student is graded as usual, and the
+command ends with a summary naming the affected notebooks and exit status 1.
 """
 
+import atexit
 import json
+import logging
+import os
 import re
+import sys
 from pathlib import Path
 
 import nbformat
@@ -24,6 +33,7 @@ from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from nbclient.exceptions import DeadKernelError
 
 from .contract import NOTEBOOKS, TASKS
+from .errors import GraderError
 from .grading import CellResult, CheckResult, grade
 from .notebooks import cells_by_grade_id, error_summary, failed, nbgrader_meta, notebook_path, read
 from .reference import SOURCE
@@ -33,6 +43,7 @@ UNREADABLE_CELL = "tensor-gears-unreadable"
 TIMEOUTS_BEFORE_STOPPING = 2
 SOLUTION = re.compile(r"### BEGIN SOLUTION\n.*?### END SOLUTION", re.S)
 STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
+GRADER_FAILED = "the grader could not check this notebook; your instructor has been told"
 
 
 def autograde_preprocessors() -> list:
@@ -100,7 +111,14 @@ class HiddenChecks(NbGraderPreprocessor):
         if unreadable is not None:
             results = unreadable_results(notebook, unreadable.source.split("**")[1].removeprefix("Not graded: "))
         else:
-            results = grade(notebook, Submission.from_notebook(nb), student)
+            try:
+                results = grade(notebook, Submission.from_notebook(nb), student)
+            except Exception as error:  # the grader failed, not the student: contain it, tell the instructor
+                detail = str(error) if isinstance(error, GraderError) else repr(error)
+                self.log.error("%s / %s: %s; its hidden cells score 0. Grader traceback:\n%s",
+                               student, notebook, GRADER_FAILED, detail, exc_info=not isinstance(error, GraderError))
+                GRADER_FAILURES.add(student, notebook, self.log)
+                results = failed_results(notebook, "the grader could check it", GRADER_FAILED)
         cells = cells_by_grade_id(nb)
         for grade_id, result in results.items():
             if grade_id in cells:
@@ -114,13 +132,47 @@ class HiddenChecks(NbGraderPreprocessor):
 
 
 def unreadable_results(notebook: str, reason: str) -> dict[str, CellResult]:
+    return failed_results(notebook, "this notebook could be read", reason)
+
+
+def failed_results(notebook: str, description: str, reason: str) -> dict[str, CellResult]:
+    """Every hidden cell of `notebook` at 0 points, with one failed check that says why."""
     results = {}
     for task in TASKS:
         if task.notebook == notebook:
             for cell in task.hidden_cells:
-                check = CheckResult("this notebook could be read", cell.points, False, reason)
+                check = CheckResult("notebook", description, cell.points, False, reason)
                 results[cell.grade_id] = CellResult(cell.grade_id, cell.points, [check])
     return results
+
+
+class GraderFailures:
+    """The notebooks the grader failed on in this process. When it is the `nbgrader` command,
+    it names them at exit and ends with status 1 (nbgrader would exit 0: the grades are saved)."""
+
+    def __init__(self):
+        self.failed: list[tuple[str, str]] = []
+        self.log = logging.getLogger("tensor_gears")
+
+    def add(self, student: str, notebook: str, log: logging.Logger):
+        if not self.failed and Path(sys.argv[0]).name == "nbgrader":
+            atexit.register(self.report)
+        self.failed.append((student, notebook))
+        self.log = log
+
+    def report(self):
+        for student, notebook in self.failed:
+            self.log.error("The grader failed on %s / %s: its hidden cells scored 0. Fix the cause shown in the "
+                           "traceback above, then regrade: nbgrader autograde tensor_ops --student %s --force",
+                           student, notebook, student)
+        for handler in self.log.handlers + logging.getLogger().handlers:
+            handler.flush()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(1)
+
+
+GRADER_FAILURES = GraderFailures()
 
 
 def outputs_for(result: CellResult) -> list:
