@@ -3,7 +3,8 @@
 Every code cell the student can edit (answer cells and cells they added; not the locked
 cells of the course) is read with IPython's input transformer, so magics parse, then split
 into top-level statements. Imports, function and class definitions, and simple
-assignments (literals, lambdas, aliases of other names) are kept, in notebook order.
+assignments (literals, lambdas, aliases of other names such as `h = f` or
+`_flip = np.transpose`, and `functools.partial(...)` of those) are kept, in notebook order.
 Everything else (demos, prints, timing loops, plots) is left out, so it costs nothing.
 """
 
@@ -14,6 +15,7 @@ from IPython.core.inputtransformer2 import TransformerManager
 from nbformat import NotebookNode
 
 from .notebooks import nbgrader_meta
+from .source_rules import Source
 
 KEPT = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
@@ -44,6 +46,9 @@ class Submission:
                 line = getattr(error, "lineno", None)
                 problems.append(f"{label} has a syntax error{f' at line {line}' if line else ''}, so it was skipped")
                 continue
+            except (RecursionError, MemoryError):
+                problems.append(f"{label} is nested too deeply to read, so it was skipped")
+                continue
             code = transformer.transform_cell(source)
             for node in tree.body:
                 if is_kept(node):
@@ -64,22 +69,9 @@ class Submission:
         return cls.from_cells([("cell 1", source)])
 
     def definition(self, name: str) -> ast.AST | None:
-        """The last top-level definition of `name`: a function, a class, or a lambda."""
-        found = None
-        for statement in self.statements:
-            node = statement.node
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == name:
-                found = node
-            elif isinstance(node, ast.Assign) and any(
-                isinstance(target, ast.Name) and target.id == name for target in node.targets
-            ):
-                found = node.value
-        if isinstance(found, ast.Name) and found.id != name:
-            return self.definition(found.id)
-        return found
-
-    def imports(self) -> list[ast.stmt]:
-        return [s.node for s in self.statements if isinstance(s.node, (ast.Import, ast.ImportFrom))]
+        """What `name` is defined as once the statements have run (a function, a class or a
+        lambda, through aliases), or None."""
+        return Source(self).function(name)
 
     def wire(self) -> list[dict]:
         """The statements as sent to the child."""
@@ -93,8 +85,26 @@ def is_kept(node: ast.stmt) -> bool:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         if node.value is None or not all(isinstance(target, ast.Name) for target in targets):
             return False
-        return isinstance(node.value, (ast.Lambda, ast.Name)) or is_literal(node.value)
+        return isinstance(node.value, ast.Lambda) or is_name(node.value) or is_partial(node.value) \
+            or is_literal(node.value)
     return False
+
+
+def is_name(node: ast.expr) -> bool:
+    """A name or an attribute chain: `f`, `np.transpose`, `tf.keras.optimizers.SGD`."""
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return isinstance(node, ast.Name)
+
+
+def is_partial(node: ast.expr) -> bool:
+    """`partial(...)` or `functools.partial(...)` of names, lambdas and literals."""
+    func = node.func if isinstance(node, ast.Call) else None
+    if not (isinstance(func, ast.Name) and func.id == "partial"
+            or isinstance(func, ast.Attribute) and func.attr == "partial" and is_name(func)):
+        return False
+    parts = node.args + [keyword.value for keyword in node.keywords]
+    return all(isinstance(part, ast.Lambda) or is_name(part) or is_literal(part) for part in parts)
 
 
 def is_literal(node: ast.expr) -> bool:

@@ -1,5 +1,10 @@
-"""The banks of alternative implementations in tests/bank/: <kind>_<notebook>.py files."""
+"""The banks of alternative implementations in tests/bank/: <kind>_<notebook>.py files.
 
+A buggy section names the checks its mistake must fail on a `# fails: check_a, check_b`
+line right under its header; every other check of its function must pass.
+"""
+
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +15,7 @@ PRELUDES = {
     "05_gradient_tape": 'import os\nos.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"\nimport numpy as np\nimport tensorflow as tf\n',
 }
 DEFAULT_PRELUDE = "import numpy as np\n"
+FAILS = re.compile(r"^# fails: (.+)$", re.M)
 
 
 @dataclass(frozen=True)
@@ -18,6 +24,11 @@ class Variant:
     function: str
     label: str
     code: str
+
+    @property
+    def fails(self) -> set[str]:
+        """The checks a buggy variant must fail, from its `# fails:` line."""
+        return {name.strip() for line in FAILS.findall(self.code) for name in line.split(",")}
 
     @property
     def source(self) -> str:

@@ -1,5 +1,5 @@
-"""The hidden checks are right: every correct variant keeps full marks, every buggy one loses
-points on its own function. Run through the check API directly (no nbgrader)."""
+"""The hidden checks are right: every correct variant keeps full marks, every buggy one fails
+the checks its section names and passes the others. Run through the check API directly (no nbgrader)."""
 
 import pytest
 
@@ -8,7 +8,6 @@ from tensor_gears.grading import grade
 from tensor_gears.submission import Submission
 
 from .bank_sections import variants
-
 
 def scores(variant):
     cells = grade(variant.notebook, Submission.from_source(variant.source), "bank-student", [variant.function])
@@ -27,5 +26,10 @@ def test_correct_variant_keeps_full_marks(variant):
 
 @pytest.mark.parametrize("variant", variants("buggy"), ids=lambda v: f"{v.function}: {v.label}")
 def test_buggy_variant_loses_points_on_its_function(variant):
+    """It fails exactly the checks its section names."""
+    assert variant.fails, "a buggy section names the checks it fails on a `# fails:` line"
     cells, earned = scores(variant)
-    assert earned < task_named(variant.function).points, f"the mistake went unnoticed:\n{failures(cells)}"
+    failed = {check.name for cell in cells.values() for check in cell.checks if not check.passed}
+    assert variant.fails <= failed, f"the mistake went unnoticed by {variant.fails - failed}:\n{failures(cells)}"
+    assert failed == variant.fails, f"{failed - variant.fails} failed too:\n{failures(cells)}"
+    assert earned < task_named(variant.function).points

@@ -1,5 +1,7 @@
 """The rules read from the source: not fooled by aliases, helpers or methods; no false alarms."""
 
+import ast
+
 import pytest
 
 from tensor_gears.source_rules import Source, loops_only, no_loops, no_numpy, uses_gradient_tape
@@ -65,3 +67,154 @@ def test_uses_gradient_tape_through_aliases():
     assert uses_gradient_tape(rules_source(ok), "g") == []
     assert uses_gradient_tape(rules_source(aliased), "g") == []
     assert uses_gradient_tape(rules_source("def g(f, x):\n    return 2 * x"), "g")
+
+
+# ---- the resolver ----
+
+def resolved(code, name="f"):
+    """What each name read in the last line of `f` resolves to."""
+    source = rules_source(code)
+    function = source.function(name)
+    last = function.body[-1]
+    return {node.id: source.resolve(node) for node in ast.walk(last) if isinstance(node, ast.Name)}
+
+
+def test_alias_cycles_terminate_and_resolve_to_what_ran():
+    source = rules_source("def _f(x):\n    return x\n_g = _f\n_f = _g\n_h = _h\n")
+    assert source.function("_f").name == "_f" and source.function("_g").name == "_f"
+    assert source.function("_h") is None
+    local = "def f(x):\n    a = b\n    b = a\n    c = np.maximum\n    c = c\n    return a(x) + c(x)"
+    names = resolved(local)
+    assert names["a"].qualified is None and names["a"].node is None
+    assert names["c"].qualified == "numpy.maximum"
+
+
+def test_aliases_resolve_flow_sensitively():
+    code = "h = np.transpose\ng = h\nh = max\ndef f(x):\n    return g(x) + h(x)"
+    names = resolved(code)
+    assert names["g"].qualified == "numpy.transpose" and names["h"].qualified == "max"
+    shadow = "m = np.maximum\ndef f(x, m=min):\n    return m(x)"
+    assert resolved(shadow)["m"].qualified == "min"
+
+
+def test_imports_lambdas_partials_and_defaults_resolve():
+    code = """import functools
+from functools import partial
+from numpy import maximum as mx
+def _row(r):
+    return r
+one = lambda r: r
+two = partial(_row)
+three = functools.partial(np.add, 1)
+def f(x, _t=np.transpose):
+    import numpy as xp
+    from math import fsum
+    four = __import__('numpy').flip
+    return mx(_t(xp.abs(fsum(one(two(three(four(x)))))))), _row"""
+    names = resolved(code)
+    assert names["mx"].qualified == "numpy.maximum" and names["_t"].qualified == "numpy.transpose"
+    assert names["xp"].qualified == "numpy" and names["fsum"].qualified == "math.fsum"
+    assert isinstance(names["one"].node, ast.Lambda)
+    assert names["two"].node is names["_row"].node and names["two"].node.name == "_row"
+    assert names["three"].qualified == "numpy.add" and len(names["three"].bound) == 1
+    assert names["four"].qualified == "numpy.flip"
+
+
+def test_tensorflow_aliases_resolve():
+    code = "import tensorflow as tflib\nTape = tflib.GradientTape\nfrom tensorflow import GradientTape as T2\ndef f(x):\n    return Tape, T2"
+    names = resolved(code)
+    assert names["Tape"].qualified == names["T2"].qualified == "tensorflow.GradientTape"
+
+
+def test_alias_assignments_are_kept_in_the_submission():
+    code = "import functools\n_flip = np.transpose\n_add = functools.partial(np.add)\n_x = np.zeros(3)\n"
+    kept = [statement.code.strip() for statement in Submission.from_source(code).statements]
+    assert "_flip = np.transpose" in kept and "_add = functools.partial(np.add)" in kept
+    assert "_x = np.zeros(3)" not in kept
+
+
+# ---- the sidesteps, each flagged ----
+
+ROW_HELPER = "def _row(r):\n    return r * (r > 0)\n"
+ROW_LOOP = "    out = x.copy()\n    for i in range(len(x)):\n        out[i] = {}(x[i])\n    return out"
+SIDESTEPS = {
+    "assignment alias at module level": ROW_HELPER + "helper = _row\ndef f(x):\n" + ROW_LOOP.format("helper"),
+    "assignment alias in the function": ROW_HELPER + "def f(x):\n    helper = _row\n" + ROW_LOOP.format("helper"),
+    "lambda at module level": "row_relu = lambda r: r * (r > 0)\ndef f(x):\n" + ROW_LOOP.format("row_relu"),
+    "lambda in the function": "def f(x):\n    row_relu = lambda r: np.maximum(r, 0)\n" + ROW_LOOP.format("row_relu"),
+    "partial of a helper": "import functools\n" + ROW_HELPER + "p = functools.partial(_row)\ndef f(x):\n" + ROW_LOOP.format("p"),
+    "numpy alias at module level": "_flip = np.transpose\ndef f(x):\n    return _flip(x).copy()",
+    "numpy alias as a default": "def f(x, _t=np.transpose):\n    return _t(x).copy()",
+    "partial of np.add": "from functools import partial\n_add = partial(np.add)\ndef f(x):\n    return _add(x, x)",
+}
+
+
+@pytest.mark.parametrize("code", SIDESTEPS.values(), ids=SIDESTEPS.keys())
+def test_loops_only_follows_aliases_lambdas_and_partials(code):
+    assert loops_only(rules_source(code), "f", {"x": 2})
+
+
+def test_no_loops_and_no_numpy_follow_aliases():
+    comprehension = "_loop = lambda x, y: [max(a + b, 0) for a, b in zip(x.ravel(), y.ravel())]\ndef v(x, y):\n    return np.array(_loop(x, y))"
+    assert any("comprehension" in v for v in no_loops(rules_source(comprehension), "v"))
+    assert no_numpy(rules_source("_b = np.broadcast_shapes\ndef b(a, c):\n    return _b(a, c)"), "b")
+    assert no_numpy(rules_source("import numpy as xp\ndef b(a, c, _s=xp.broadcast_shapes):\n    return _s(a, c)"), "b")
+
+
+def test_cyclic_aliases_do_not_crash_the_rules():
+    code = "def _f(x):\n    return x\n_g = _f\n_f = _g\ndef f(x):\n    return _f(_g(x)).copy()"
+    source = rules_source(code)
+    assert loops_only(source, "f", {"x": 2}) == []
+    assert no_loops(source, "f") == [] and no_numpy(source, "f") == []
+    assert uses_gradient_tape(source, "f")
+
+
+# ---- the tape ----
+
+TF = "import tensorflow as tf\n"
+DENSE_FORWARD = "    with tf.GradientTape() as tape:\n        y = tf.matmul(x, W) + b\n"
+TAPE_OK = {
+    "returns tape.gradient": "def g(x, W, b):\n" + DENSE_FORWARD + "    return tape.gradient(y, [W, b])",
+    "unpacked then returned": "def g(x, W, b):\n" + DENSE_FORWARD + "    dW, db = tape.gradient(y, [W, b])\n    return dW, db",
+    "persistent tape, then with t": "def g(x, W, b):\n    t = tf.GradientTape(persistent=True)\n    with t:\n        y = x @ W + b\n    return [t.gradient(y, W), t.gradient(y, b)]",
+    "tape in a helper": "def _grads(x, W, b):\n" + DENSE_FORWARD + "    return tape.gradient(y, [W, b])\ndef g(x, W, b):\n    return _grads(x, W, b)",
+    "aliased tape class": "from tensorflow import GradientTape as Recorder\ndef g(x, W, b):\n    with Recorder() as r:\n        y = x @ W + b\n    return list(r.gradient(y, (W, b)))",
+}
+TAPE_BAD = {
+    "closed form beside an unused tape": ("def g(x, W, b):\n" + DENSE_FORWARD + "    return [tf.matmul(x, tf.ones_like(y), transpose_a=True), tf.fill(b.shape, 2.0)]", "returns values not computed"),
+    "one closed-form element": ("def g(x, W, b):\n" + DENSE_FORWARD + "    dW = tape.gradient(y, W)\n    return [dW, tf.ones_like(b)]", "returns values not computed"),
+    "target computed after the block": ("def g(x, W, b):\n    with tf.GradientTape() as tape:\n        tape.watch(W)\n    y = x @ W + b\n    return tape.gradient(y, [W, b])", "records no target"),
+    "target not from the inputs": ("def g(x, W, b):\n    with tf.GradientTape() as tape:\n        y = tf.constant(1.0)\n    return tape.gradient(y, [W, b])", "records no target"),
+    "no tape at all": ("def g(x, W, b):\n    return [x, b]", "opens no tf.GradientTape"),
+}
+
+
+@pytest.mark.parametrize("code", TAPE_OK.values(), ids=TAPE_OK.keys())
+def test_tape_gradients_are_accepted(code):
+    assert uses_gradient_tape(rules_source(TF + code), "g") == []
+
+
+@pytest.mark.parametrize("code,quoted", TAPE_BAD.values(), ids=TAPE_BAD.keys())
+def test_gradients_not_from_the_tape_are_flagged(code, quoted):
+    violations = uses_gradient_tape(rules_source(TF + code), "g")
+    assert violations and any(quoted in v for v in violations), violations
+
+
+SGD_LOSS = "    with tf.GradientTape() as tape:\n        loss = tf.reduce_mean(tf.square(y - (x @ W + b)))\n"
+
+
+def test_applied_gradients_must_be_the_tapes():
+    assign = "def s(W, b, x, y, lr):\n" + SGD_LOSS + "    grads = tape.gradient(loss, [W, b])\n    W.assign_sub(lr * grads[0])\n    b.assign_sub(lr * grads[1])\n    return float(loss)"
+    optimizer = "def s(W, b, x, y, lr):\n" + SGD_LOSS + "    grads = tape.gradient(loss, [W, b])\n    tf.keras.optimizers.SGD(lr).apply_gradients(zip(grads, [W, b]))\n    return float(loss)"
+    closed = "def s(W, b, x, y, lr):\n" + SGD_LOSS + "    g = tape.gradient(loss, [W, b])\n    W.assign_sub(lr * tf.matmul(x, x @ W + b - y, transpose_a=True))\n    b.assign_sub(lr * g[1])\n    return float(loss)"
+    nothing = "def s(W, b, x, y, lr):\n" + SGD_LOSS + "    return float(loss)"
+    assert uses_gradient_tape(rules_source(TF + assign), "s", applies=True) == []
+    assert uses_gradient_tape(rules_source(TF + optimizer), "s", applies=True) == []
+    violations = uses_gradient_tape(rules_source(TF + closed), "s", applies=True)
+    assert len(violations) == 1 and violations[0].startswith("`W.assign_sub(lr * tf.matmul(") and "(line 7) applies" in violations[0]
+    assert "updates no variable" in uses_gradient_tape(rules_source(TF + nothing), "s", applies=True)[0]
+
+
+def test_setting_an_attribute_does_not_hide_a_helper():
+    code = ROW_HELPER + "def f(x):\n    _row.calls = 0\n" + ROW_LOOP.format("_row")
+    assert loops_only(rules_source(code), "f", {"x": 2})

@@ -1,7 +1,9 @@
-# BUGGY implementations for 01_elementwise: each section has ONE mistake, named in its label.
+# BUGGY implementations for 01_elementwise: each section has ONE mistake, named in its label; the line under
+# its header names the checks that mistake must fail (`# fails: check_a, check_b`), all others pass.
 # The grader prepends `import numpy as np` to every section.
 
 # %% naive_relu: modifies its input in place (out = x, no copy)
+# fails: check_naive_relu_new_array
 def naive_relu(x):
     assert x.ndim == 2
     out = x
@@ -12,6 +14,7 @@ def naive_relu(x):
 
 
 # %% naive_relu: np.zeros(x.shape) gives float64, not the input dtype, for int inputs
+# fails: check_naive_relu_new_array
 def naive_relu(x):
     assert x.ndim == 2
     out = np.zeros(x.shape)
@@ -22,6 +25,7 @@ def naive_relu(x):
 
 
 # %% naive_relu: off-by-one, the last column keeps its negative values
+# fails: check_naive_relu_values, check_naive_relu_views, check_naive_relu_new_array, check_naive_relu_rejects, check_naive_relu_loops_only
 def naive_relu(x):
     assert x.ndim == 2
     out = x.copy()
@@ -32,6 +36,7 @@ def naive_relu(x):
 
 
 # %% naive_relu: no rank check, np.ndindex accepts 1-D and 3-D inputs without rejecting them
+# fails: check_naive_relu_rejects
 def naive_relu(x):
     out = x.copy()
     for index in np.ndindex(x.shape):
@@ -40,6 +45,7 @@ def naive_relu(x):
 
 
 # %% naive_relu: row arithmetic x[i] * (x[i] > 0) instead of single elements (not loops only)
+# fails: check_naive_relu_loops_only
 def naive_relu(x):
     assert x.ndim == 2
     out = x.copy()
@@ -49,6 +55,7 @@ def naive_relu(x):
 
 
 # %% naive_relu: whole-array NumPy maximum imported with from numpy import (not loops only)
+# fails: check_naive_relu_loops_only
 from numpy import maximum
 
 
@@ -58,12 +65,14 @@ def naive_relu(x):
 
 
 # %% naive_relu: returns a nested Python list instead of an ndarray
+# fails: check_naive_relu_values, check_naive_relu_views, check_naive_relu_new_array, check_naive_relu_rejects, check_naive_relu_loops_only
 def naive_relu(x):
     assert x.ndim == 2
     return [[max(x[i, j], 0) for j in range(x.shape[1])] for i in range(x.shape[0])]
 
 
 # %% naive_add: modifies x in place (out = x, then +=)
+# fails: check_naive_add_new_array
 def naive_add(x, y):
     assert x.ndim == 2 and y.ndim == 2
     assert x.shape == y.shape
@@ -75,6 +84,7 @@ def naive_add(x, y):
 
 
 # %% naive_add: integer output array truncates float sums
+# fails: check_naive_add_values, check_naive_add_views, check_naive_add_new_array, check_naive_add_rejects, check_naive_add_loops_only
 def naive_add(x, y):
     assert x.ndim == 2 and y.ndim == 2
     assert x.shape == y.shape
@@ -86,6 +96,7 @@ def naive_add(x, y):
 
 
 # %% naive_add: swapped indices, reads y[j, i] instead of y[i, j]
+# fails: check_naive_add_values, check_naive_add_views, check_naive_add_new_array, check_naive_add_rejects, check_naive_add_loops_only
 def naive_add(x, y):
     assert x.ndim == 2 and y.ndim == 2
     assert x.shape == y.shape
@@ -97,6 +108,7 @@ def naive_add(x, y):
 
 
 # %% naive_add: no shape-equality check, zip silently truncates mismatched shapes
+# fails: check_naive_add_rejects
 def naive_add(x, y):
     assert x.ndim == 2 and y.ndim == 2
     out = x.copy()
@@ -107,6 +119,7 @@ def naive_add(x, y):
 
 
 # %% naive_add: no rank check, np.ndindex adds equal-shape 1-D or 3-D inputs without rejecting
+# fails: check_naive_add_rejects
 def naive_add(x, y):
     assert x.shape == y.shape
     out = x.copy()
@@ -116,6 +129,7 @@ def naive_add(x, y):
 
 
 # %% naive_add: row arithmetic x[i] + y[i] (not loops only)
+# fails: check_naive_add_loops_only
 def naive_add(x, y):
     assert x.ndim == 2 and y.ndim == 2
     assert x.shape == y.shape
@@ -126,6 +140,7 @@ def naive_add(x, y):
 
 
 # %% naive_add: whole-array np.add through an aliased numpy import (not loops only)
+# fails: check_naive_add_loops_only
 import numpy as xp
 
 
@@ -136,6 +151,7 @@ def naive_add(x, y):
 
 
 # %% vectorized_add_relu: Python loops over np.ndindex (correct values, but loops)
+# fails: check_vectorized_no_loops, check_vectorized_timing
 def vectorized_add_relu(x, y):
     out = np.zeros(x.shape, dtype=np.result_type(x.dtype, y.dtype))
     for index in np.ndindex(x.shape):
@@ -144,6 +160,7 @@ def vectorized_add_relu(x, y):
 
 
 # %% vectorized_add_relu: list comprehension over the flattened sum (a Python loop)
+# fails: check_vectorized_no_loops, check_vectorized_timing
 def vectorized_add_relu(x, y):
     total = x + y
     flat = [value if value > 0 else 0 for value in total.ravel()]
@@ -151,6 +168,7 @@ def vectorized_add_relu(x, y):
 
 
 # %% vectorized_add_relu: adds in place into x (np.add with out=x)
+# fails: check_vectorized_unchanged
 def vectorized_add_relu(x, y):
     np.add(x, y, out=x)
     np.maximum(x, 0, out=x)
@@ -158,15 +176,104 @@ def vectorized_add_relu(x, y):
 
 
 # %% vectorized_add_relu: relu(x) + relu(y) instead of relu(x + y)
+# fails: check_vectorized_values, check_vectorized_unchanged, check_vectorized_no_loops, check_vectorized_timing
 def vectorized_add_relu(x, y):
     return np.maximum(x, 0) + np.maximum(y, 0)
 
 
 # %% vectorized_add_relu: returns a Python list (tolist) instead of an ndarray
+# fails: check_vectorized_values, check_vectorized_unchanged, check_vectorized_no_loops, check_vectorized_timing
 def vectorized_add_relu(x, y):
     return np.maximum(x + y, 0).tolist()
 
 
 # %% vectorized_add_relu: flattens the result (ravel), wrong shape for 2-D and 3-D inputs
+# fails: check_vectorized_values, check_vectorized_unchanged, check_vectorized_no_loops, check_vectorized_timing
 def vectorized_add_relu(x, y):
     return np.maximum(x + y, 0).ravel()
+
+
+# %% naive_relu: module-level lambda helper row_relu = lambda r: np.maximum(r, 0) on whole rows (not loops only)
+# fails: check_naive_relu_loops_only
+row_relu = lambda r: np.maximum(r, 0)  # noqa: E731
+
+
+def naive_relu(x):
+    assert x.ndim == 2
+    out = x.copy()
+    for i in range(x.shape[0]):
+        out[i] = row_relu(x[i])
+    return out
+
+
+# %% naive_relu: local lambda helper computing r * (r > 0) on whole rows (not loops only)
+# fails: check_naive_relu_loops_only
+def naive_relu(x):
+    assert x.ndim == 2
+    relu_row = lambda r: r * (r > 0)  # noqa: E731
+    out = x.copy()
+    for i in range(x.shape[0]):
+        out[i] = relu_row(x[i])
+    return out
+
+
+# %% naive_add: helper bound by assignment (helper = _row_sum) adds whole rows (not loops only)
+# fails: check_naive_add_loops_only
+def _row_sum(a, b):
+    return a + b
+
+
+helper = _row_sum
+
+
+def naive_add(x, y):
+    assert x.ndim == 2 and y.ndim == 2
+    assert x.shape == y.shape
+    out = x.copy()
+    for i in range(x.shape[0]):
+        out[i] = helper(x[i], y[i])
+    return out
+
+
+# %% naive_add: functools.partial of np.add applied to the whole arrays (not loops only)
+# fails: check_naive_add_loops_only
+import functools
+
+_add = functools.partial(np.add)
+
+
+def naive_add(x, y):
+    assert x.ndim == 2 and y.ndim == 2
+    assert x.shape == y.shape
+    return _add(x, y)
+
+
+# %% vectorized_add_relu: module-level lambda _loop builds the result with a comprehension (a Python loop)
+# fails: check_vectorized_no_loops, check_vectorized_timing
+_loop = lambda x, y: [max(a + b, 0) for a, b in zip(x.ravel(), y.ravel())]  # noqa: E731
+
+
+def vectorized_add_relu(x, y):
+    return np.array(_loop(x, y), dtype=np.result_type(x, y)).reshape(x.shape)
+
+
+# %% vectorized_add_relu: loops in a forked grandchild process and reads its result back (work in another process still counts)
+# fails: check_vectorized_no_loops, check_vectorized_timing
+import os
+
+
+def vectorized_add_relu(x, y):
+    read, write = os.pipe()
+    if os.fork() == 0:
+        if os.fork() == 0:
+            out = np.zeros(np.shape(x))
+            for index in np.ndindex(out.shape):
+                out[index] = max(x[index] + y[index], 0)
+            os.write(write, out.tobytes())
+        os._exit(0)
+    os.close(write)
+    data = b""
+    while chunk := os.read(read, 1 << 16):
+        data += chunk
+    os.close(read)
+    return np.frombuffer(data).reshape(np.shape(x))

@@ -1,9 +1,11 @@
-# BUGGY implementations for 03_tensor_product: each section has ONE mistake, named in its label.
+# BUGGY implementations for 03_tensor_product: each section has ONE mistake, named in its label; the line under
+# its header names the checks that mistake must fail (`# fails: check_a, check_b`), all others pass.
 # The grader prepends `import numpy as np` to every section, and gives
 # naive_matrix_vector_dot, naive_matrix_vector_dot_by_rows and naive_matrix_dot its own
 # reference naive_vector_dot (so no section here defines naive_vector_dot for them).
 
 # %% naive_vector_dot: off-by-one, skips the last pair (range(len(x) - 1))
+# fails: check_vector_dot_values, check_vector_dot_scalar, check_vector_dot_rejects, check_vector_dot_loops_only
 def naive_vector_dot(x, y):
     assert x.ndim == 1 and y.ndim == 1
     assert x.shape[0] == y.shape[0]
@@ -14,6 +16,7 @@ def naive_vector_dot(x, y):
 
 
 # %% naive_vector_dot: no length check, zip silently truncates vectors of different lengths
+# fails: check_vector_dot_rejects
 def naive_vector_dot(x, y):
     assert x.ndim == 1 and y.ndim == 1
     total = 0
@@ -23,6 +26,7 @@ def naive_vector_dot(x, y):
 
 
 # %% naive_vector_dot: checks the lengths but not that x and y are 1-D
+# fails: check_vector_dot_rejects
 def naive_vector_dot(x, y):
     assert len(x) == len(y)
     total = 0
@@ -32,6 +36,7 @@ def naive_vector_dot(x, y):
 
 
 # %% naive_vector_dot: starts the total at x[0] * y[0] and loops from 0 (first pair counted twice)
+# fails: check_vector_dot_values, check_vector_dot_scalar, check_vector_dot_rejects, check_vector_dot_loops_only
 def naive_vector_dot(x, y):
     assert x.ndim == 1 and y.ndim == 1
     assert x.shape[0] == y.shape[0]
@@ -42,6 +47,7 @@ def naive_vector_dot(x, y):
 
 
 # %% naive_vector_dot: returns a 1-element array instead of a single number
+# fails: check_vector_dot_values, check_vector_dot_scalar, check_vector_dot_rejects, check_vector_dot_loops_only
 def naive_vector_dot(x, y):
     assert x.ndim == 1 and y.ndim == 1
     assert x.shape[0] == y.shape[0]
@@ -52,6 +58,7 @@ def naive_vector_dot(x, y):
 
 
 # %% naive_vector_dot: multiplies into x in place, then adds up x (modifies x)
+# fails: check_vector_dot_scalar
 def naive_vector_dot(x, y):
     assert x.ndim == 1 and y.ndim == 1
     assert x.shape[0] == y.shape[0]
@@ -63,6 +70,7 @@ def naive_vector_dot(x, y):
 
 
 # %% naive_vector_dot: whole-array product x * y, then builtin sum (not loops only)
+# fails: check_vector_dot_loops_only
 def naive_vector_dot(x, y):
     assert x.ndim == 1 and y.ndim == 1
     assert x.shape[0] == y.shape[0]
@@ -70,6 +78,7 @@ def naive_vector_dot(x, y):
 
 
 # %% naive_vector_dot: np.dot imported with from numpy import (not loops only)
+# fails: check_vector_dot_loops_only
 from numpy import dot
 
 
@@ -80,6 +89,7 @@ def naive_vector_dot(x, y):
 
 
 # %% naive_matrix_vector_dot: assigns z[i] = ... instead of += (keeps only the last term)
+# fails: check_matrix_vector_values, check_matrix_vector_edges, check_matrix_vector_new_array, check_matrix_vector_rejects, check_matrix_vector_loops_only
 def naive_matrix_vector_dot(x, y):
     assert x.ndim == 2 and y.ndim == 1
     assert x.shape[1] == y.shape[0]
@@ -91,6 +101,7 @@ def naive_matrix_vector_dot(x, y):
 
 
 # %% naive_matrix_vector_dot: integer output array truncates float results
+# fails: check_matrix_vector_values, check_matrix_vector_edges, check_matrix_vector_rejects, check_matrix_vector_loops_only
 def naive_matrix_vector_dot(x, y):
     assert x.ndim == 2 and y.ndim == 1
     assert x.shape[1] == y.shape[0]
@@ -102,6 +113,7 @@ def naive_matrix_vector_dot(x, y):
 
 
 # %% naive_matrix_vector_dot: output of length y.shape[0] instead of x.shape[0]
+# fails: check_matrix_vector_values, check_matrix_vector_edges, check_matrix_vector_new_array, check_matrix_vector_rejects, check_matrix_vector_loops_only
 def naive_matrix_vector_dot(x, y):
     assert x.ndim == 2 and y.ndim == 1
     assert x.shape[1] == y.shape[0]
@@ -113,6 +125,7 @@ def naive_matrix_vector_dot(x, y):
 
 
 # %% naive_matrix_vector_dot: transposed indexing x[j, i] instead of x[i, j]
+# fails: check_matrix_vector_values, check_matrix_vector_edges, check_matrix_vector_new_array, check_matrix_vector_rejects, check_matrix_vector_loops_only
 def naive_matrix_vector_dot(x, y):
     assert x.ndim == 2 and y.ndim == 1
     assert x.shape[1] == y.shape[0]
@@ -124,6 +137,7 @@ def naive_matrix_vector_dot(x, y):
 
 
 # %% naive_matrix_vector_dot: no check that x.shape[1] == y.shape[0]
+# fails: check_matrix_vector_rejects
 def naive_matrix_vector_dot(x, y):
     assert x.ndim == 2 and y.ndim == 1
     z = np.zeros(x.shape[0], dtype=np.result_type(x.dtype, y.dtype))
@@ -134,6 +148,7 @@ def naive_matrix_vector_dot(x, y):
 
 
 # %% naive_matrix_vector_dot: np.dot of each row with y (not loops only)
+# fails: check_matrix_vector_loops_only
 def naive_matrix_vector_dot(x, y):
     assert x.ndim == 2 and y.ndim == 1
     assert x.shape[1] == y.shape[0]
@@ -144,6 +159,7 @@ def naive_matrix_vector_dot(x, y):
 
 
 # %% naive_matrix_vector_dot: row arithmetic sum(x[i, :] * y) (not loops only)
+# fails: check_matrix_vector_loops_only
 def naive_matrix_vector_dot(x, y):
     assert x.ndim == 2 and y.ndim == 1
     assert x.shape[1] == y.shape[0]
@@ -154,6 +170,7 @@ def naive_matrix_vector_dot(x, y):
 
 
 # %% naive_matrix_vector_dot_by_rows: computes each row with its own inner loop, never calls naive_vector_dot
+# fails: check_by_rows_calls
 def naive_matrix_vector_dot_by_rows(x, y):
     assert x.ndim == 2 and y.ndim == 1
     assert x.shape[1] == y.shape[0]
@@ -167,6 +184,7 @@ def naive_matrix_vector_dot_by_rows(x, y):
 
 
 # %% naive_matrix_vector_dot_by_rows: calls naive_vector_dot twice per row (test, then store)
+# fails: check_by_rows_calls
 def naive_matrix_vector_dot_by_rows(x, y):
     assert x.ndim == 2 and y.ndim == 1
     z = np.zeros(x.shape[0], dtype=np.result_type(x.dtype, y.dtype))
@@ -177,6 +195,7 @@ def naive_matrix_vector_dot_by_rows(x, y):
 
 
 # %% naive_matrix_vector_dot_by_rows: calls naive_vector_dot per column x[:, j] (computes x.T @ y)
+# fails: check_by_rows_values, check_by_rows_calls, check_by_rows_new_array
 def naive_matrix_vector_dot_by_rows(x, y):
     assert x.ndim == 2 and y.ndim == 1
     z = np.zeros(x.shape[1], dtype=np.result_type(x.dtype, y.dtype))
@@ -186,6 +205,7 @@ def naive_matrix_vector_dot_by_rows(x, y):
 
 
 # %% naive_matrix_vector_dot_by_rows: calls naive_vector_dot once per element on 1-element slices
+# fails: check_by_rows_calls
 def naive_matrix_vector_dot_by_rows(x, y):
     assert x.ndim == 2 and y.ndim == 1
     z = np.zeros(x.shape[0], dtype=np.result_type(x.dtype, y.dtype))
@@ -196,6 +216,7 @@ def naive_matrix_vector_dot_by_rows(x, y):
 
 
 # %% naive_matrix_vector_dot_by_rows: off-by-one, skips the last row (range(x.shape[0] - 1))
+# fails: check_by_rows_values, check_by_rows_calls, check_by_rows_new_array
 def naive_matrix_vector_dot_by_rows(x, y):
     assert x.ndim == 2 and y.ndim == 1
     z = np.zeros(x.shape[0], dtype=np.result_type(x.dtype, y.dtype))
@@ -205,6 +226,7 @@ def naive_matrix_vector_dot_by_rows(x, y):
 
 
 # %% naive_matrix_vector_dot_by_rows: uses np.dot per row instead of naive_vector_dot
+# fails: check_by_rows_calls
 def naive_matrix_vector_dot_by_rows(x, y):
     assert x.ndim == 2 and y.ndim == 1
     z = np.zeros(x.shape[0], dtype=np.result_type(x.dtype, y.dtype))
@@ -214,12 +236,14 @@ def naive_matrix_vector_dot_by_rows(x, y):
 
 
 # %% naive_matrix_vector_dot_by_rows: returns a Python list instead of an ndarray
+# fails: check_by_rows_values, check_by_rows_calls, check_by_rows_new_array
 def naive_matrix_vector_dot_by_rows(x, y):
     assert x.ndim == 2 and y.ndim == 1
     return [naive_vector_dot(x[i, :], y) for i in range(x.shape[0])]
 
 
 # %% naive_matrix_dot: too slow, recomputes all product rows 0..i (as Python lists) for every entry
+# fails: check_matrix_dot_timing
 def _as_number(value, kind):
     return int(value) if kind in "iub" else float(value)
 
@@ -248,6 +272,7 @@ def naive_matrix_dot(x, y):
 
 
 # %% naive_matrix_dot: takes row j of y (y[j, :]) instead of column j
+# fails: check_matrix_dot_values, check_matrix_dot_edges, check_matrix_dot_new_array, check_matrix_dot_rejects, check_matrix_dot_loops_only, check_matrix_dot_timing
 def naive_matrix_dot(x, y):
     assert x.ndim == 2 and y.ndim == 2
     assert x.shape[1] == y.shape[0]
@@ -259,6 +284,7 @@ def naive_matrix_dot(x, y):
 
 
 # %% naive_matrix_dot: output shape (x.shape[0], y.shape[0]) instead of (x.shape[0], y.shape[1])
+# fails: check_matrix_dot_values, check_matrix_dot_edges, check_matrix_dot_new_array, check_matrix_dot_rejects, check_matrix_dot_loops_only
 def naive_matrix_dot(x, y):
     assert x.ndim == 2 and y.ndim == 2
     assert x.shape[1] == y.shape[0]
@@ -270,6 +296,7 @@ def naive_matrix_dot(x, y):
 
 
 # %% naive_matrix_dot: integer output array truncates float results
+# fails: check_matrix_dot_values, check_matrix_dot_edges, check_matrix_dot_rejects, check_matrix_dot_loops_only, check_matrix_dot_timing
 def naive_matrix_dot(x, y):
     assert x.ndim == 2 and y.ndim == 2
     assert x.shape[1] == y.shape[0]
@@ -281,6 +308,7 @@ def naive_matrix_dot(x, y):
 
 
 # %% naive_matrix_dot: accumulator not reset for each entry (running total across j)
+# fails: check_matrix_dot_values, check_matrix_dot_edges, check_matrix_dot_new_array, check_matrix_dot_rejects, check_matrix_dot_loops_only, check_matrix_dot_timing
 def naive_matrix_dot(x, y):
     assert x.ndim == 2 and y.ndim == 2
     assert x.shape[1] == y.shape[0]
@@ -295,6 +323,7 @@ def naive_matrix_dot(x, y):
 
 
 # %% naive_matrix_dot: no check that x.shape[1] == y.shape[0]
+# fails: check_matrix_dot_rejects
 def naive_matrix_dot(x, y):
     assert x.ndim == 2 and y.ndim == 2
     z = np.zeros((x.shape[0], y.shape[1]), dtype=np.result_type(x.dtype, y.dtype))
@@ -308,6 +337,7 @@ def naive_matrix_dot(x, y):
 
 
 # %% naive_matrix_dot: takes the column count from len(y[0]), crashes when y has 0 rows
+# fails: check_matrix_dot_edges
 def naive_matrix_dot(x, y):
     assert x.ndim == 2 and y.ndim == 2
     assert x.shape[1] == y.shape[0]
@@ -320,6 +350,7 @@ def naive_matrix_dot(x, y):
 
 
 # %% naive_matrix_dot: treats the row x[i] as a copy and scales it in place (modifies x)
+# fails: check_matrix_dot_values, check_matrix_dot_edges, check_matrix_dot_new_array, check_matrix_dot_rejects, check_matrix_dot_loops_only, check_matrix_dot_timing
 def naive_matrix_dot(x, y):
     assert x.ndim == 2 and y.ndim == 2
     assert x.shape[1] == y.shape[0]
@@ -336,6 +367,7 @@ def naive_matrix_dot(x, y):
 
 
 # %% naive_matrix_dot: np.dot of row i and column j (not loops only)
+# fails: check_matrix_dot_loops_only
 def naive_matrix_dot(x, y):
     assert x.ndim == 2 and y.ndim == 2
     assert x.shape[1] == y.shape[0]
@@ -347,6 +379,7 @@ def naive_matrix_dot(x, y):
 
 
 # %% naive_matrix_dot: x[i, :] @ y[:, j] with the matmul operator (not loops only)
+# fails: check_matrix_dot_loops_only
 def naive_matrix_dot(x, y):
     assert x.ndim == 2 and y.ndim == 2
     assert x.shape[1] == y.shape[0]

@@ -172,3 +172,21 @@ def vectorized_add_relu(x, y):
 def vectorized_add_relu(x, y):
     total = x + y
     return total * (total > 0)
+
+
+# %% naive_relu: element helper passed around an alias cycle (_g = _f; _f = _g leaves _f the helper)
+def _f(value):
+    return value if value > 0 else 0
+
+
+_g = _f
+_f = _g
+
+
+def naive_relu(x):
+    assert x.ndim == 2
+    out = x.copy()
+    for i in range(x.shape[0]):
+        for j in range(x.shape[1]):
+            out[i, j] = _f(x[i, j])
+    return out

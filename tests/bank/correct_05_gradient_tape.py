@@ -183,3 +183,64 @@ def sgd_step(W, b, x, y_true, learning_rate):
     W.assign(W.numpy() - learning_rate * grad_W.numpy())
     b.assign(b.numpy() - learning_rate * grad_b.numpy())
     return float(loss)
+
+
+# %% gradient_of: the tape in a helper that returns its gradient
+def _tape_gradient(f, x):
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = f(x)
+    return tape.gradient(y, x)
+
+
+def gradient_of(f, x):
+    return _tape_gradient(f, x)
+
+
+# %% gradient_of: tf.GradientTape under a module-level alias (Recorder = tf.GradientTape)
+Recorder = tf.GradientTape
+
+
+def gradient_of(f, x):
+    with Recorder() as recorder:
+        recorder.watch(x)
+        y = f(x)
+    return recorder.gradient(y, x)
+
+
+# %% dense_gradients: persistent tape assigned first, then entered with `with t:`
+def dense_gradients(x, W, b):
+    t = tf.GradientTape(persistent=True)
+    with t:
+        y = tf.matmul(x, W) + b
+    grads = [t.gradient(y, W), t.gradient(y, b)]
+    del t
+    return grads
+
+
+# %% dense_gradients: dW, db = tape.gradient(y, [W, b]), returned as a tuple
+def dense_gradients(x, W, b):
+    with tf.GradientTape() as tape:
+        y = tf.matmul(x, W) + b
+    dW, db = tape.gradient(y, [W, b])
+    return dW, db
+
+
+# %% sgd_step: grads = tape.gradient(loss, [W, b]), then W.assign_sub(learning_rate * grads[0])
+def sgd_step(W, b, x, y_true, learning_rate):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.square(y_true - (tf.matmul(x, W) + b)))
+    grads = tape.gradient(loss, [W, b])
+    W.assign_sub(learning_rate * grads[0])
+    b.assign_sub(learning_rate * grads[1])
+    return float(loss)
+
+
+# %% sgd_step: tf.keras.optimizers.SGD(learning_rate).apply_gradients(zip(grads, [W, b]))
+def sgd_step(W, b, x, y_true, learning_rate):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.square(y_true - (tf.matmul(x, W) + b)))
+    grads = tape.gradient(loss, [W, b])
+    optimizer = tf.keras.optimizers.SGD(learning_rate)
+    optimizer.apply_gradients(zip(grads, [W, b]))
+    return float(loss)

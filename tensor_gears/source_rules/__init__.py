@@ -1,0 +1,15 @@
+"""Rules decided from the submitted source: loops only, no loops, no NumPy, uses the tape.
+
+They are read from the code with `ast`, never measured while it runs: timings and counters
+inside the student's process can be faked, and timing alone cannot tell a row loop from
+full vectorization. Every rule resolves names with one resolver (`names`), which follows
+imports, aliases, helpers, lambdas and `functools.partial`, and returns its violations as
+messages that quote the student's code.
+"""
+
+from .loops_only import loops_only
+from .names import Source
+from .rules import no_loops, no_numpy
+from .tape import uses_gradient_tape
+
+__all__ = ["Source", "loops_only", "no_loops", "no_numpy", "uses_gradient_tape"]
