@@ -22,7 +22,7 @@ grade-sample: $(READY)
 	$(RUN) $(BIN)/python -m tensor_gears.sample_class
 
 test: $(READY)
-	$(RUN) $(BIN)/python -m pytest
+	$(RUN) $(BIN)/python -m pytest -n 2 --dist loadfile --durations=15
 
 release: $(READY)
 	$(RUN) $(BIN)/python -m tensor_gears.release
