@@ -53,7 +53,9 @@ class Side:
         """CPU seconds of one batch of `calls` calls, request included, read from outside."""
         before = self.cpu_seconds()
         timeout = 30 + (cpu_limit or 0) * 3
-        self.request({"op": "run_timing", "calls": calls}, (), timeout, cpu_limit)
+        reply, _ = self.request({"op": "run_timing", "calls": calls}, (), timeout, cpu_limit)
+        if reply.get("status") != "done":
+            raise CheckFailed(f"`{self.function}` raised {reply.get('type', 'an error')} while it was timed")
         return self.cpu_seconds() - before
 
     def run(self, calls: int, cpu_limit: float | None = None) -> float:

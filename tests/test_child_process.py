@@ -1,12 +1,17 @@
 """The child that runs student code: limits hold, failures are contained, results are plain data."""
 
+import socket
+
 import numpy as np
 import pytest
 
 from tensor_gears.errors import CheckFailed, ChildError, ChildTimeout
+from tensor_gears.sandbox import box
 from tensor_gears.sandbox.process import Child
 from tensor_gears.student_code import Other, StudentCode, View, decode_result
 from tensor_gears.submission import Submission
+
+from .conftest import REPO
 
 CODE = """
 import numpy as np
@@ -30,6 +35,18 @@ def objects(x):
 def cwd(x):
     import os
     return os.getcwd()
+def probe(path, port):
+    import os, socket, sys
+    def fails(action):
+        try:
+            action()
+        except OSError:
+            return True
+        return False
+    connect = lambda: socket.create_connection(("127.0.0.1", port), timeout=2)
+    pth = os.path.join(sys.path[-1], "evil.pth")
+    return (os.getuid(), os.getcwd(), fails(lambda: open(path).read()), fails(lambda: open(pth, "w")),
+            fails(connect), os.getppid(), sorted(os.environ))
 """
 
 
@@ -67,9 +84,22 @@ def test_hangs_crashes_and_memory_bombs_cost_only_the_call(student):
     assert student.call("relu", np.array([-1.0])).value.tolist() == [0.0]
 
 
-def test_the_child_runs_in_a_private_folder(student):
-    folder = student.call("cwd", 1).value
-    assert "tensor-gears-child-" in folder
+def test_the_child_runs_in_the_box(student, tmp_path):
+    """Its own user and folder, nothing of the course, no write to the environment, no
+    network, no view of the grader's processes, an environment built from nothing."""
+    secret_file = REPO / "README.md"
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.settimeout(0.5)
+        uid, folder, unreadable, unwritable, offline, parent, env = student.call(
+            "probe", str(secret_file), listener.getsockname()[1]).value
+        with pytest.raises(TimeoutError):
+            listener.accept()
+    assert uid != 0 and folder == box.WORK
+    assert unreadable and unwritable and offline
+    assert parent in (0, 1)
+    assert not any("SECRET" in name or "NBGRADER" in name for name in env)
 
 
 def test_a_cpu_budget_stops_the_call():

@@ -27,27 +27,9 @@ def vectorized_add_relu(x, y):
         out[index] = max(x[index] + y[index], 0)
     return out
 """
-FORKED_LOOPING_ADD_RELU = """
-import os
-import numpy as np
-def vectorized_add_relu(x, y):
-    read, write = os.pipe()
-    if os.fork() == 0:
-        if os.fork() == 0:
-            out = np.zeros(x.shape)
-            for index in np.ndindex(x.shape):
-                out[index] = max(x[index] + y[index], 0)
-            os.write(write, out.tobytes())
-        os._exit(0)
-    os.close(write)
-    data = b""
-    while chunk := os.read(read, 1 << 16):
-        data += chunk
-    os.close(read)
-    return np.frombuffer(data).reshape(x.shape)
-"""
 VECTORIZED_ADD_RELU = "import numpy as np\ndef vectorized_add_relu(x, y):\n    return np.maximum(x + y, 0)\n"
 (TOO_SLOW_MATRIX_DOT,) = [v.source for v in variants("buggy") if v.function == "naive_matrix_dot" and "too slow" in v.label]
+(FORKED_LOOPING_ADD_RELU,) = [v.source for v in variants("buggy") if v.function == "vectorized_add_relu" and "forked" in v.label]
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -284,8 +284,11 @@ class Session:
     def run_timing(self, header):
         """`calls` calls of the prepared function, and nothing else (0 calls: an empty batch)."""
         function, args = self.timed
-        for _ in range(header["calls"]):
-            function(*args)
+        try:
+            for _ in range(header["calls"]):
+                function(*args)
+        except BaseException as error:  # noqa: B036
+            return {"status": "raised", "type": type_name(error), "message": short(error)}
         return {"status": "done"}
 
 

@@ -1,35 +1,70 @@
 """How a child that runs student code is started: command, environment, limits.
 
-This is the one place that decides the child's isolation. Today: isolated interpreter flags
-(`-I -S`), a fresh private working directory, a minimal environment, its own session (so
-the whole process group can be killed), one BLAS thread, and resource limits on memory,
-file size, CPU time and core dumps. A stronger box (own user, namespaces, cgroups) replaces
-`command` and `limit_resources` here without touching the rest.
+The child runs in the box (`box.py`: own user, namespaces, no network, nothing of the
+course), as `python -I -S` (isolated, no `site`: no `.pth` file runs), in a private
+working folder, with an environment built from nothing, one BLAS thread, and resource
+limits on memory, file size, CPU time and core dumps (the cgroups of `cgroups.py` cap its
+memory and processes as a whole).
+
+Where the box cannot be built, children are refused, unless the instructor allows an
+unboxed run explicitly with TENSOR_GEARS_ALLOW_UNBOXED=1: then the child runs as the
+grader's own user with the flags and limits above only.
 """
 
+import os
 import resource
 import sys
 import sysconfig
 from pathlib import Path
 
+from . import box
+
 HARNESS = Path(__file__).with_name("harness.py")
 MEMORY_LIMIT = 4 << 30  # bytes of data segment (RLIMIT_AS would break NumPy and TensorFlow)
 FILE_SIZE_LIMIT = 16 << 20
 CPU_LIMIT = 300  # seconds, a backstop: the parent enforces the real per-call limits
+ALLOW_UNBOXED = "TENSOR_GEARS_ALLOW_UNBOXED"
 
 
-def command(fd_in: int, fd_out: int) -> list[str]:
-    """The child's command line: this interpreter, isolated, running the harness text."""
+
+def isolation() -> str:
+    """The isolation children get on this machine; raises SandboxUnavailable if none is allowed."""
+    reason = box.available()
+    if reason is None:
+        return "sandbox"
+    if os.environ.get(ALLOW_UNBOXED) == "1":
+        return "unboxed"
+    raise box.SandboxUnavailable(f"cannot run student code safely: {reason} "
+                                 f"(set {ALLOW_UNBOXED}=1 to grade without the sandbox, at your own risk)")
+
+
+def describe_isolation() -> str:
+    """In words, what protects the grader from the code it runs (for logs and results.json)."""
+    if isolation() == "unboxed":
+        return (f"unboxed ({ALLOW_UNBOXED}=1): student code runs as the grader's own user, "
+                "with rlimits and isolated Python flags only")
+    uid, _ = box.sandbox_ids()
+    return (f"sandbox: bubblewrap with its own mount, pid, network and IPC namespaces, user {uid}, "
+            "nothing of the course mounted, cgroups for CPU, memory and processes")
+
+
+def command(fd_in: int, fd_out: int, workdir: Path) -> list[str]:
+    """The child's command line: this interpreter, isolated, running the harness text, boxed."""
     site_packages = sysconfig.get_paths()["purelib"]
-    return [sys.executable, "-I", "-S", "-c", HARNESS.read_text(), site_packages, str(fd_in), str(fd_out)]
+    argv = [sys.executable, "-I", "-S", "-c", HARNESS.read_text(), site_packages, str(fd_in), str(fd_out)]
+    if isolation() == "unboxed":
+        return argv
+    sandbox = box.Box(workdir, environment=environment(Path(box.WORK)))
+    sandbox.prepare()
+    return sandbox.command(argv)
 
 
-def environment(workdir: Path) -> dict[str, str]:
+def environment(home: Path) -> dict[str, str]:
     """A minimal environment: nothing of the grader's, one thread for BLAS, quiet TensorFlow."""
     return {
         "PATH": "/usr/bin:/bin",
-        "HOME": str(workdir),
-        "TMPDIR": str(workdir),
+        "HOME": str(home),
+        "TMPDIR": str(home),
         "LANG": "C.UTF-8",
         "PYTHONHASHSEED": "0",
         "OMP_NUM_THREADS": "1",
@@ -40,7 +75,7 @@ def environment(workdir: Path) -> dict[str, str]:
         "TF_CPP_MIN_LOG_LEVEL": "3",
         "TF_ENABLE_ONEDNN_OPTS": "0",
         "MPLBACKEND": "Agg",
-        "MPLCONFIGDIR": str(workdir),
+        "MPLCONFIGDIR": str(home),
     }
 
 

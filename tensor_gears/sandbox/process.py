@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..errors import ChildError, ChildTimeout
 from . import launch
-from .cpu_clock import ClockError, CpuClock
+from .cgroups import ClockError, ControlGroups
 from .harness import MAX_BLOB, frame_bytes, parse_frame
 
 
@@ -23,7 +23,7 @@ class Child:
         self.workdir = Path(tempfile.mkdtemp(prefix="tensor-gears-child-"))
         to_child_r, self._to_child = os.pipe()
         self._from_child, from_child_w = os.pipe()
-        self.clock = CpuClock()
+        self.clock = ControlGroups()
 
         def prepare():
             self.clock.join()
@@ -31,7 +31,7 @@ class Child:
 
         try:
             self.process = subprocess.Popen(
-                launch.command(to_child_r, from_child_w),
+                launch.command(to_child_r, from_child_w, self.workdir),
                 cwd=self.workdir,
                 env=launch.environment(self.workdir),
                 stdin=subprocess.DEVNULL,

@@ -264,13 +264,15 @@ import os
 
 def vectorized_add_relu(x, y):
     read, write = os.pipe()
-    if os.fork() == 0:
+    middle = os.fork()
+    if middle == 0:
         if os.fork() == 0:
             out = np.zeros(np.shape(x))
             for index in np.ndindex(out.shape):
                 out[index] = max(x[index] + y[index], 0)
             os.write(write, out.tobytes())
         os._exit(0)
+    os.waitpid(middle, 0)
     os.close(write)
     data = b""
     while chunk := os.read(read, 1 << 16):

@@ -1,10 +1,11 @@
-"""CPU time of a child and of everything it starts, read from outside it, in nanoseconds.
+"""Control groups of one box: its CPU clock, and its memory and process limits.
 
-Where the machine lets us (root, a writable cgroup v1 `cpuacct` hierarchy, or a delegated
-cgroup v2 subtree), each child gets a cgroup of its own: the kernel then adds up the CPU of
-every process and thread in it, those that already exited included, and no fork, setsid or
-double fork leaves it. Elsewhere the clock sums `/proc/<pid>/task/*/schedstat` over the
-child and its live descendants, plus the CPU of the children it has reaped.
+Where the machine lets us (root, writable cgroup v1 hierarchies, or a delegated cgroup v2
+subtree), each box gets a cgroup of its own: the kernel then adds up the CPU of every
+process and thread in it, those that already exited included, caps their memory and their
+number, and no fork, setsid or double fork leaves it. Where it does not, the clock sums
+`/proc/<pid>/task/*/schedstat` over the child and its live descendants, plus the CPU of the
+children it has reaped, and memory is left to RLIMIT_DATA.
 """
 
 import os
@@ -13,7 +14,10 @@ import uuid
 from pathlib import Path
 
 CGROUP_ROOTS = (Path("/sys/fs/cgroup/cpuacct"), Path("/sys/fs/cgroup/unified"), Path("/sys/fs/cgroup"))
+LIMIT_ROOTS = {"memory": Path("/sys/fs/cgroup/memory"), "pids": Path("/sys/fs/cgroup/pids")}  # cgroup v1
 GROUP_PARENT = "tensor-gears"
+MEMORY_LIMIT = 4 << 30  # bytes of memory (RAM and page cache) for everything in one box
+PROCESS_LIMIT = 256  # processes and threads in one box (TensorFlow starts a few dozen threads)
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -39,32 +43,40 @@ def cgroup_root() -> tuple[Path, str] | None:
     return None
 
 
-class CpuClock:
-    """The CPU clock of one child. Create it before the child starts; call `join` in the child
+class ControlGroups:
+    """The cgroups of one box. Create them before the box starts; call `join` in the child
     (preexec_fn), `start(pid)` in the parent, `seconds()` at will and `close()` at the end."""
 
-    def __init__(self):
+    def __init__(self, memory: int = MEMORY_LIMIT, processes: int = PROCESS_LIMIT):
+        name = uuid.uuid4().hex
         found = cgroup_root()
         self.group: Path | None = None
         self.usage_file = None
         if found is not None:
             parent, self.usage_file = found
-            group = parent / uuid.uuid4().hex
-            try:
-                group.mkdir()
-                self.group = group
-            except OSError:
-                self.group = None
+            self.group = make_group(parent / name)
+        self.limits = [group for group in (
+            limited(LIMIT_ROOTS["memory"], name, {"memory.limit_in_bytes": memory, "memory.memsw.limit_in_bytes": memory}),
+            limited(LIMIT_ROOTS["pids"], name, {"pids.max": processes}),
+        ) if group is not None]
         self.pid: int | None = None
 
     @property
     def kind(self) -> str:
         return "cgroup" if self.group else "schedstat"
 
+    @property
+    def limited(self) -> bool:
+        return len(self.limits) == len(LIMIT_ROOTS)
+
+    @property
+    def paths(self) -> list[Path]:
+        return [group for group in [self.group] + self.limits if group is not None]
+
     def join(self) -> None:
-        """Run in the child before exec: enter the child's cgroup."""
-        if self.group is not None:
-            (self.group / "cgroup.procs").write_text(str(os.getpid()))
+        """Run in the child before exec: enter the box's cgroups."""
+        for group in self.paths:
+            (group / "cgroup.procs").write_text(str(os.getpid()))
 
     def start(self, pid: int) -> None:
         self.pid = pid
@@ -88,11 +100,12 @@ class CpuClock:
         return state not in ("Z", "X")
 
     def kill_all(self) -> None:
-        """Kill every process left in the child's cgroup (those that left its session too)."""
-        if self.group is None:
+        """Kill every process left in the box's cgroups (those that left its session too)."""
+        group = next(iter(self.paths), None)
+        if group is None:
             return
         for _ in range(50):
-            pids = [int(p) for p in (self.group / "cgroup.procs").read_text().split()]
+            pids = [int(p) for p in (group / "cgroup.procs").read_text().split()]
             if not pids:
                 return
             for pid in pids:
@@ -102,16 +115,43 @@ class CpuClock:
                     pass
 
     def close(self) -> None:
-        if self.group is None:
-            return
         self.kill_all()
-        for _ in range(100):
-            try:
-                self.group.rmdir()
-                break
-            except OSError:
-                os.sched_yield()
-        self.group = None
+        for group in [self.group] + self.limits:
+            if group is None:
+                continue
+            for _ in range(100):
+                try:
+                    group.rmdir()
+                    break
+                except OSError:
+                    os.sched_yield()
+        self.group, self.limits = None, []
+
+
+def make_group(path: Path) -> Path | None:
+    try:
+        path.parent.mkdir(exist_ok=True)
+        path.mkdir()
+        return path
+    except OSError:
+        return None
+
+
+def limited(root: Path, name: str, limits: dict[str, int]) -> Path | None:
+    """A new group `name` under `root`/tensor-gears with `limits` set, or None where it cannot be."""
+    if not root.is_dir():
+        return None
+    group = make_group(root / GROUP_PARENT / name)
+    if group is None:
+        return None
+    for key, value in limits.items():
+        try:
+            (group / key).write_text(str(value))
+        except OSError:
+            if key != "memory.memsw.limit_in_bytes":  # swap accounting is optional
+                group.rmdir()
+                return None
+    return group
 
 
 def task_seconds(pid: int) -> float:

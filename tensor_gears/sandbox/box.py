@@ -1,0 +1,112 @@
+"""The box every piece of untrusted Python runs in: the check child and the notebook kernel.
+
+It wraps a command in bubblewrap (`bwrap`, from Debian) and `setpriv`: a mount namespace
+that holds only the system's `/usr` (and `/etc/fonts`, for plots), the interpreter and the
+virtual environment, read-only,
+one private writable folder and a size-capped `/tmp`; no network (its own network
+namespace); its own pid namespace, so every process it starts dies with it and nothing
+outside can be signalled; an unprivileged user of its own; and an environment built from
+nothing. Memory, processes and CPU are limited by the caller (cgroups, rlimits).
+
+Nothing of the course is inside: no notebooks, no source or release folders, no gradebook,
+no package checks (the package is not mounted, only the environment's site-packages).
+"""
+
+import os
+import pwd
+import shutil
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SANDBOX_USER = "tensor-gears-sandbox"  # created by `make setup`; `nobody` where it is missing
+WORK = "/sandbox/work"  # the private writable folder, inside the box
+TMP_SIZE = 64 << 20  # bytes of the box's /tmp
+FONTS = "/etc/fonts"  # read-only too: Matplotlib's fonts are found through it
+
+
+class SandboxUnavailable(RuntimeError):
+    """This machine cannot build the box (no bwrap, not root)."""
+
+
+def available() -> str | None:
+    """Why the box cannot be built here, or None when it can."""
+    if shutil.which("bwrap") is None:
+        return "bubblewrap (bwrap) is not installed: run `make setup` as root"
+    if shutil.which("setpriv") is None:
+        return "setpriv (util-linux) is not installed"
+    if os.geteuid() != 0:
+        return "grading must run as root to give untrusted code a user and namespaces of its own"
+    return None
+
+
+def sandbox_ids() -> tuple[int, int]:
+    """The unprivileged user and group untrusted code runs as."""
+    for name in (SANDBOX_USER, "nobody"):
+        try:
+            entry = pwd.getpwnam(name)
+            return entry.pw_uid, entry.pw_gid
+        except KeyError:
+            continue
+    return 65534, 65534
+
+
+def readable_paths() -> list[Path]:
+    """What untrusted Python needs to read: the interpreter's install and the environment."""
+    paths = {Path(sys.base_prefix).resolve(), Path(sys.prefix).absolute()}
+    return sorted(paths)
+
+
+@dataclass
+class Box:
+    """One box around one command. `work` is the host folder mounted writable at WORK."""
+
+    work: Path
+    binds: list[tuple[Path, str]] = field(default_factory=list)  # extra (host path, box path), writable
+    environment: dict[str, str] = field(default_factory=dict)
+    cgroups: list[Path] = field(default_factory=list)  # joined before the box starts
+
+    def prepare(self) -> None:
+        """Hand the writable folders to the sandbox user (run as root, before the start)."""
+        uid, gid = sandbox_ids()
+        for folder in [self.work] + [host for host, _ in self.binds]:
+            os.chown(folder, uid, gid)
+
+    def command(self, argv: list[str]) -> list[str]:
+        """`argv` run inside the box, as the sandbox user."""
+        uid, gid = sandbox_ids()
+        wrapped = [
+            "bwrap", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+            "--die-with-parent", "--new-session",
+            "--ro-bind", "/usr", "/usr",
+            "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
+            "--symlink", "usr/sbin", "/sbin",
+            "--proc", "/proc", "--dev", "/dev",
+            "--perms", "1777", "--size", str(TMP_SIZE), "--tmpfs", "/tmp",
+        ]
+        wrapped += parents(Path(FONTS)) + ["--ro-bind-try", FONTS, FONTS]
+        for path in readable_paths():
+            wrapped += parents(path) + ["--ro-bind", str(path), str(path)]
+        wrapped += parents(Path(WORK)) + ["--bind", str(self.work), WORK]
+        for host, inside in self.binds:
+            wrapped += parents(Path(inside)) + ["--bind", str(host), inside]
+        wrapped += ["--chdir", WORK, "--clearenv"]
+        for name, value in self.environment.items():
+            wrapped += ["--setenv", name, value]
+        wrapped += ["--", "setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups",
+                    "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"] + argv
+        if self.cgroups:  # enter them first, so that nothing the box starts is outside them
+            return ["/bin/sh", "-c", JOIN_CGROUPS, "join-cgroups", *map(str, self.cgroups), "--", *wrapped]
+        return wrapped
+
+
+JOIN_CGROUPS = 'while [ "$1" != -- ]; do echo $$ > "$1/cgroup.procs" || exit 1; shift; done; shift; exec "$@"'
+
+
+def parents(path: Path) -> list[str]:
+    """Traversable folders for every ancestor of `path` inside the box."""
+    args = []
+    for parent in reversed(path.parents):
+        if str(parent) not in ("/", "/usr", "/tmp") and not str(parent).startswith("/usr/"):
+            args += ["--perms", "0755", "--dir", str(parent)]
+    return args
