@@ -9,10 +9,13 @@ c.CourseDirectory.course_id = "tensor-gears"
 # What students see in place of a solution.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 
-# Autograde: the hidden checks score the hidden-check cells from this trusted process; a
-# dying kernel or an unreadable notebook costs only that notebook; results.json is written.
+# Autograde: the kernel runs in the sandbox; the hidden checks score the hidden-check cells
+# from this trusted process; a dying kernel or an unreadable notebook costs only that
+# notebook; results.json is written.
 c.Autograde.autograde_preprocessors = nbgrader_wiring.autograde_preprocessors()
 c.Autograde.exporter_class = nbgrader_wiring.TolerantNotebookExporter
+# Submitted files are plain files only: symbolic links and special files are refused.
+c.Autograde.pre_convert_hook = nbgrader_wiring.refuse_special_files
 
 # A test cell the student deleted or edited is restored from the gradebook.
 c.OverwriteCells.add_missing_cells = True

@@ -9,6 +9,8 @@
   nbgrader's own checks reject) into the blank student version with a note saying why, so
   that notebook scores 0 and the student's other notebooks are still graded.
 - `WriteResults` writes `autograded/<student>/tensor_ops/results.json` (Gradescope's format).
+- `refuse_special_files` (a pre-convert hook) takes submitted files as plain files only:
+  symbolic links, devices, pipes and sockets are refused, never followed.
 
 When the grader itself fails on a notebook (a check crashes, or anything else in the hidden
 checks), that notebook's hidden cells score 0 with a message for the student, the
@@ -21,6 +23,7 @@ import json
 import logging
 import os
 import re
+import stat
 import sys
 from pathlib import Path
 
@@ -29,14 +32,20 @@ from nbconvert.exporters import NotebookExporter
 from nbformat.v4 import new_markdown_cell, new_output
 from nbgrader.api import Gradebook
 from nbgrader.converters import Autograde
+from nbgrader.converters.base import NbGraderException
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from nbclient.exceptions import DeadKernelError
+from traitlets import Integer
 
 from .contract import NOTEBOOKS, TASKS
 from .errors import GraderError
 from .grading import CellResult, CheckResult, grade
 from .notebooks import cells_by_grade_id, error_summary, failed, nbgrader_meta, notebook_path, read
 from .reference import SOURCE
+from .sandbox.box import SandboxUnavailable
+from .sandbox.kernel import SandboxedKernelManager
+from .sandbox.launch import describe_isolation
+from .secret import NoSecret, course_secret
 from .submission import Submission
 
 UNREADABLE_CELL = "tensor-gears-unreadable"
@@ -57,10 +66,66 @@ def autograde_preprocessors() -> list:
     return steps + [WriteResults]
 
 
+# ---- what a submission may hold ----------------------------------------------------------
+
+REFUSED = "refused by the grader: a submitted notebook must be a plain file, not a {}"
+
+
+def refuse_special_files(assignment, student, notebooks, **_):
+    """Before nbgrader copies a submission: remove every symbolic link, device, pipe or socket
+    in it (a refused notebook becomes an unreadable file, graded as the blank version)."""
+    folders = {Path(notebook).parent for notebook in notebooks}
+    log = logging.getLogger("tensor_gears")
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            kind = special_kind(path)
+            if kind is None:
+                continue
+            log.error("%s: the submitted %s is a %s; it was refused, not followed", folder.parent.name,
+                      path.relative_to(folder), kind)
+            path.unlink()
+            if path.suffix == ".ipynb":
+                path.write_text(REFUSED.format(kind))
+
+
+def special_kind(path: Path) -> str | None:
+    """'symbolic link', 'device', 'pipe' or 'socket', or None for plain files and folders."""
+    if path.is_symlink():
+        return "symbolic link"
+    mode = path.lstat().st_mode
+    for test, kind in ((stat.S_ISCHR, "device"), (stat.S_ISBLK, "device"), (stat.S_ISFIFO, "pipe"),
+                       (stat.S_ISSOCK, "socket")):
+        if test(mode):
+            return kind
+    return None
+
+
 # ---- running the student's notebook ----------------------------------------------------------
 
 class ContainedExecute(Execute):
-    """nbgrader's Execute; a dead or stuck kernel stops this notebook's run, nothing more."""
+    """nbgrader's Execute, with the kernel in the sandbox; a dead or stuck kernel stops this
+    notebook's run, nothing more."""
+
+    output_limit = Integer(1 << 20, help=(
+        "Characters of output kept per cell; past them the kernel's output is dropped, with a "
+        "note, before it can fill the grader's memory or the student's feedback.")).tag(config=True)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("kernel_manager_class", SandboxedKernelManager)
+        super().__init__(*args, **kwargs)
+        self._output_used: dict[int, int] = {}
+
+    def output(self, outs, msg, display_id, cell_index):
+        content = msg.get("content", {})
+        size = len(content.get("text", "")) + sum(len(str(value)) for value in content.get("data", {}).values())
+        used = self._output_used.get(cell_index, 0)
+        self._output_used[cell_index] = used + size
+        if used + size <= self.output_limit:
+            return super().output(outs, msg, display_id, cell_index)
+        if used <= self.output_limit:
+            outs.append(new_output("stream", name="stdout",
+                                   text=f"\n[output truncated: more than {self.output_limit} characters]\n"))
+        return None
 
     def preprocess(self, nb, resources=None, km=None):
         self._stopped_because = None
@@ -196,7 +261,18 @@ def keep_visible_test_from_scoring(cell):
 # ---- unreadable notebooks --------------------------------------------------------------------
 
 class TolerantNotebookExporter(NotebookExporter):
-    """Reads a submitted notebook; if it cannot be used, grades the blank version instead."""
+    """Reads a submitted notebook; if it cannot be used, grades the blank version instead.
+    Autograde creates it once, before any student: that is where grading states what
+    protects it, and refuses to start without a sandbox or a course secret."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        try:
+            course_secret()
+            self.log.info("Isolation of student code: %s", describe_isolation())
+        except (NoSecret, SandboxUnavailable) as error:
+            self.log.error("Grading refused: %s", error)
+            raise NbGraderException(str(error)) from None
 
     def from_file(self, file_stream, resources=None, **kw):
         name = (resources or {}).get("metadata", {}).get("name", "")
@@ -282,7 +358,8 @@ class WriteResults(NbGraderPreprocessor):
                                          "output": output, "visibility": "visible"}
         order = {cell_id: index for index, cell_id in enumerate(grade_ids_in_order())}
         ordered = sorted(tests.values(), key=lambda test: order.get(test["name"], len(order)))
-        path.write_text(json.dumps({"score": sum(t["score"] for t in ordered), "tests": ordered}, indent=1))
+        path.write_text(json.dumps({"score": sum(t["score"] for t in ordered), "tests": ordered,
+                                    "extra_data": {"isolation": describe_isolation()}}, indent=1))
         return nb, resources
 
 

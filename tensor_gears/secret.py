@@ -2,24 +2,28 @@
 
 The secret comes from the environment variable TENSOR_GEARS_SECRET, or from the file named
 by TENSOR_GEARS_SECRET_FILE (default ~/.config/tensor-gears/secret), both outside the
-repository, so students cannot compute their inputs beforehand. Without either, the
-documented public default below is used (the test suite relies on it) and a warning is
-logged. The same student, assignment and secret always give the same inputs, so a regrade
+repository, so students cannot compute their inputs beforehand. Without either, grading
+refuses to start, unless TENSOR_GEARS_ALLOW_DEFAULT_SECRET=1 says to use the documented
+public default below (the test suite and the sample class do). The same student, assignment and secret always give the same inputs, so a regrade
 reproduces.
 """
 
 import hashlib
-import logging
 import os
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 
+from .errors import TensorGearsError
+
 DEFAULT_SECRET = "tensor-gears public default secret: set TENSOR_GEARS_SECRET for a real course"
 SECRET_FILE = Path("~/.config/tensor-gears/secret")
+ALLOW_DEFAULT = "TENSOR_GEARS_ALLOW_DEFAULT_SECRET"
 
-log = logging.getLogger("tensor_gears")
+
+class NoSecret(TensorGearsError):
+    """No course secret is set and the public default was not allowed."""
 
 
 @cache
@@ -29,8 +33,11 @@ def course_secret() -> str:
     path = Path(os.environ.get("TENSOR_GEARS_SECRET_FILE", SECRET_FILE)).expanduser()
     if path.is_file():
         return path.read_text().strip()
-    log.warning("no course secret set (TENSOR_GEARS_SECRET): using the public default, so inputs are guessable")
-    return DEFAULT_SECRET
+    if os.environ.get(ALLOW_DEFAULT) == "1":
+        return DEFAULT_SECRET
+    raise NoSecret("no course secret is set, so students could compute their hidden inputs: set "
+                   f"TENSOR_GEARS_SECRET or write it to {SECRET_FILE} (or set {ALLOW_DEFAULT}=1 to "
+                   "grade with the public default, for tests and demos only)")
 
 
 def rng_for(secret: str, assignment: str, student: str, check: str) -> np.random.Generator:

@@ -6,6 +6,7 @@ and any other file is copied over their submission as it is (a broken notebook, 
 """
 
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -17,6 +18,7 @@ from ..contract import ASSIGNMENT, NOTEBOOKS, TOTAL_POINTS, task_named
 from ..notebooks import cells_by_grade_id, read
 from ..release import generate_release, nbgrader
 from ..sections import read_sections
+from ..secret import ALLOW_DEFAULT
 
 STUDENTS = Path(__file__).resolve().parent / "students"
 COURSE = Path("build") / "sample_class"
@@ -79,6 +81,7 @@ def run(root: Path) -> None:
     students = student_names()
     for student in students:
         stage_student(course, STUDENTS / student)
+    os.environ.setdefault(ALLOW_DEFAULT, "1")  # a demo: the documented public secret will do
     print(f"Grading {len(students)} sample students with `nbgrader autograde {ASSIGNMENT}` in {COURSE}/ ...")
     graded = nbgrader(course, "autograde", ASSIGNMENT, check=False)
     for line in graded.stderr.splitlines():

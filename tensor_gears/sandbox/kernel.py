@@ -1,0 +1,56 @@
+"""The notebook kernel that nbgrader starts, in the box (`box.py`).
+
+`SandboxedKernelManager` is jupyter_client's kernel manager with three changes: the kernel
+and nbclient talk over IPC sockets in a private folder (the box has no network), the
+kernel command runs inside the box, as the sandbox user, in an empty private working
+folder (not `autograded/<student>/<assignment>/`, which holds the notebook with its
+hidden cells, nor anywhere near the gradebook) and in cgroups that cap its memory and
+processes; folder, cgroups and every process left in them go when the kernel does.
+"""
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from jupyter_client.manager import AsyncKernelManager
+
+from . import box, launch
+from .cgroups import ControlGroups
+
+
+class SandboxedKernelManager(AsyncKernelManager):
+    """A kernel manager whose kernels run boxed, reached over IPC."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        launch.isolation()  # refuse to start an unboxed kernel unless the instructor allowed it
+        self.folder = Path(tempfile.mkdtemp(prefix="tensor-gears-kernel-"))
+        (self.folder / "ipc").mkdir()
+        (self.folder / "work").mkdir()
+        self.transport = "ipc"
+        self.ip = str(self.folder / "ipc" / "kernel")
+        self.connection_file = str(self.folder / "ipc" / "connection.json")
+        self.cache_ports = False
+        self.groups = ControlGroups()
+
+    def format_kernel_cmd(self, extra_arguments=None) -> list[str]:
+        # Signals cannot reach into the box's session: interrupt over the control channel.
+        self.kernel_spec.interrupt_mode = "message"
+        command = super().format_kernel_cmd(extra_arguments)
+        if launch.isolation() == "unboxed":
+            return command
+        environment = launch.environment(Path(box.WORK))
+        del environment["MPLBACKEND"]  # the kernel shows plots inline
+        sandbox = box.Box(self.folder / "work", binds=[(self.folder / "ipc", str(self.folder / "ipc"))],
+                          environment=environment, cgroups=self.groups.paths)
+        sandbox.prepare()
+        uid, gid = box.sandbox_ids()
+        os.chown(self.connection_file, uid, gid)
+        return sandbox.command(command)
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart=restart)
+        if not restart:
+            self.groups.close()
+            shutil.rmtree(self.folder, ignore_errors=True)
