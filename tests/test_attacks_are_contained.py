@@ -4,7 +4,7 @@ Each attacker hands in a correct 01 plus one code cell (run in the notebook's ke
 definition default (run in the check child) that attacks the grader: reads the gradebook,
 the source, the secret; writes the gradebook, the course, the environment; kills its
 parent and every process it can see; floods processes; connects to a listener; submits
-symbolic links, floods the output, exhausts memory, submits files that shadow modules
+symbolic links, floods the output, exhausts memory, fills the disk, submits files that shadow modules
 (numpy.py, sitecustomize.py, conftest.py). Two clean students are graded before and after them. Afterwards: every
 student has the 18 points of a correct 01, nothing outside the attackers' own autograded
 folders changed, the gradebook schema is the same, no process is left, no connection
@@ -94,6 +94,12 @@ for _ in range(300):
 hoard = []
 while True:
     hoard.append(bytearray(1 << 28))
+""",
+    "fills_the_disk": """
+import os
+with open("filler", "wb") as out:
+    for _ in range(1024):
+        out.write(os.urandom(1 << 20))
 """,
     "calls_home": """
 import socket

@@ -3,7 +3,7 @@
 It wraps a command in bubblewrap (`bwrap`, from Debian) and `setpriv`: a mount namespace
 that holds only the system's `/usr` (and `/etc/fonts`, for plots), the interpreter and the
 virtual environment, read-only,
-one private writable folder and a size-capped `/tmp`; no network (its own network
+a private writable working folder and `/tmp`, both size-capped in memory; no network (its own network
 namespace); its own pid namespace, so every process it starts dies with it and nothing
 outside can be signalled; an unprivileged user of its own; and an environment built from
 nothing. Memory, processes and CPU are limited by the caller (cgroups, rlimits).
@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 SANDBOX_USER = "tensor-gears-sandbox"  # created by `make setup`; `nobody` where it is missing
-WORK = "/sandbox/work"  # the private writable folder, inside the box
+WORK = "/sandbox/work"  # the private writable working folder, inside the box
+WORK_SIZE = 64 << 20  # bytes that may be written in WORK (a tmpfs: the host's disk cannot fill up)
 TMP_SIZE = 64 << 20  # bytes of the box's /tmp
 FONTS = "/etc/fonts"  # read-only too: Matplotlib's fonts are found through it
 
@@ -59,17 +60,16 @@ def readable_paths() -> list[Path]:
 
 @dataclass
 class Box:
-    """One box around one command. `work` is the host folder mounted writable at WORK."""
+    """One box around one command; it starts in WORK, empty and its own."""
 
-    work: Path
-    binds: list[tuple[Path, str]] = field(default_factory=list)  # extra (host path, box path), writable
+    binds: list[tuple[Path, str]] = field(default_factory=list)  # (host folder, box path), writable
     environment: dict[str, str] = field(default_factory=dict)
     cgroups: list[Path] = field(default_factory=list)  # joined before the box starts
 
     def prepare(self) -> None:
-        """Hand the writable folders to the sandbox user (run as root, before the start)."""
+        """Hand the bound folders to the sandbox user (run as root, before the start)."""
         uid, gid = sandbox_ids()
-        for folder in [self.work] + [host for host, _ in self.binds]:
+        for folder in [host for host, _ in self.binds]:
             os.chown(folder, uid, gid)
 
     def command(self, argv: list[str]) -> list[str]:
@@ -87,7 +87,7 @@ class Box:
         wrapped += parents(Path(FONTS)) + ["--ro-bind-try", FONTS, FONTS]
         for path in readable_paths():
             wrapped += parents(path) + ["--ro-bind", str(path), str(path)]
-        wrapped += parents(Path(WORK)) + ["--bind", str(self.work), WORK]
+        wrapped += parents(Path(WORK)) + ["--perms", "1777", "--size", str(WORK_SIZE), "--tmpfs", WORK]
         for host, inside in self.binds:
             wrapped += parents(Path(inside)) + ["--bind", str(host), inside]
         wrapped += ["--chdir", WORK, "--clearenv"]

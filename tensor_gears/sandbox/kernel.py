@@ -27,7 +27,6 @@ class SandboxedKernelManager(AsyncKernelManager):
         launch.isolation()  # refuse to start an unboxed kernel unless the instructor allowed it
         self.folder = Path(tempfile.mkdtemp(prefix="tensor-gears-kernel-"))
         (self.folder / "ipc").mkdir()
-        (self.folder / "work").mkdir()
         self.transport = "ipc"
         self.ip = str(self.folder / "ipc" / "kernel")
         self.connection_file = str(self.folder / "ipc" / "connection.json")
@@ -42,7 +41,7 @@ class SandboxedKernelManager(AsyncKernelManager):
             return command
         environment = launch.environment(Path(box.WORK))
         del environment["MPLBACKEND"]  # the kernel shows plots inline
-        sandbox = box.Box(self.folder / "work", binds=[(self.folder / "ipc", str(self.folder / "ipc"))],
+        sandbox = box.Box(binds=[(self.folder / "ipc", str(self.folder / "ipc"))],
                           environment=environment, cgroups=self.groups.paths)
         sandbox.prepare()
         uid, gid = box.sandbox_ids()

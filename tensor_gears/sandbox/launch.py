@@ -48,15 +48,14 @@ def describe_isolation() -> str:
             "nothing of the course mounted, cgroups for CPU, memory and processes")
 
 
-def command(fd_in: int, fd_out: int, workdir: Path) -> list[str]:
-    """The child's command line: this interpreter, isolated, running the harness text, boxed."""
+def command(fd_in: int, fd_out: int) -> list[str]:
+    """The child's command line: this interpreter, isolated, running the harness text, boxed
+    (unboxed, it runs in the parent's private working folder)."""
     site_packages = sysconfig.get_paths()["purelib"]
     argv = [sys.executable, "-I", "-S", "-c", HARNESS.read_text(), site_packages, str(fd_in), str(fd_out)]
     if isolation() == "unboxed":
         return argv
-    sandbox = box.Box(workdir, environment=environment(Path(box.WORK)))
-    sandbox.prepare()
-    return sandbox.command(argv)
+    return box.Box(environment=environment(Path(box.WORK))).command(argv)
 
 
 def environment(home: Path) -> dict[str, str]:

@@ -31,7 +31,7 @@ class Child:
 
         try:
             self.process = subprocess.Popen(
-                launch.command(to_child_r, from_child_w, self.workdir),
+                launch.command(to_child_r, from_child_w),
                 cwd=self.workdir,
                 env=launch.environment(self.workdir),
                 stdin=subprocess.DEVNULL,
