@@ -1,0 +1,71 @@
+"""Grading says what protects it, and refuses to start unprotected unless told to.
+
+Real `nbgrader autograde tensor_ops` on one submission: with the box and a secret it logs the
+isolation and records it in results.json; without a course secret, or without the box
+(no bubblewrap on PATH), it refuses, grades nothing and exits 1, unless the explicit flag
+for that case is set.
+"""
+
+import json
+import os
+
+import pytest
+
+from tensor_gears.contract import ASSIGNMENT, TASKS
+from tensor_gears.release import nbgrader
+from tensor_gears.sandbox.launch import ALLOW_UNBOXED
+from tensor_gears.secret import ALLOW_DEFAULT
+
+from .conftest import make_course, submit
+
+NOTEBOOK = "02_broadcasting"
+
+
+@pytest.fixture
+def course(tmp_path):
+    course = make_course(tmp_path / "course")
+    nbgrader(course, "generate_assignment", ASSIGNMENT)
+    submit(course, "ada", {task.name: "reference" for task in TASKS if task.notebook == NOTEBOOK}, (NOTEBOOK,))
+    return course
+
+
+def autograde(course, **environment):
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in environment.items():
+            if value is None:
+                patch.delenv(name, raising=False)
+            else:
+                patch.setenv(name, value)
+        return nbgrader(course, "autograde", ASSIGNMENT, check=False)
+
+
+def results(course) -> dict:
+    return json.loads((course / "autograded" / "ada" / ASSIGNMENT / "results.json").read_text())
+
+
+def test_it_states_the_isolation_and_records_it(course):
+    run = autograde(course)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "Isolation of student code: sandbox: bubblewrap" in run.stderr
+    assert results(course)["extra_data"]["isolation"].startswith("sandbox: bubblewrap")
+
+
+def test_without_a_secret_it_refuses(course):
+    run = autograde(course, **{ALLOW_DEFAULT: None, "TENSOR_GEARS_SECRET": None,
+                               "TENSOR_GEARS_SECRET_FILE": str(course / "no-such-file")})
+    assert run.returncode == 1
+    assert "Grading refused: no course secret is set" in run.stderr
+    assert not (course / "autograded").exists()
+
+
+def test_without_the_box_it_refuses_unless_allowed(course):
+    no_bwrap = os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep) if not (p and os.path.exists(
+        os.path.join(p, "bwrap"))))
+    run = autograde(course, PATH=no_bwrap)
+    assert run.returncode == 1
+    assert "Grading refused: cannot run student code safely: bubblewrap (bwrap) is not installed" in run.stderr
+    allowed = autograde(course, PATH=no_bwrap, **{ALLOW_UNBOXED: "1"})
+    assert allowed.returncode == 0, allowed.stderr[-2000:]
+    assert results(course)["extra_data"]["isolation"].startswith("unboxed")
+    assert sum(test["score"] for test in results(course)["tests"]) == sum(
+        task.points for task in TASKS if task.notebook == NOTEBOOK)
