@@ -10,6 +10,7 @@ children it has reaped, and memory is left to RLIMIT_DATA.
 
 import os
 import signal
+import time
 import uuid
 from pathlib import Path
 
@@ -18,6 +19,7 @@ LIMIT_ROOTS = {"memory": Path("/sys/fs/cgroup/memory"), "pids": Path("/sys/fs/cg
 GROUP_PARENT = "tensor-gears"
 MEMORY_LIMIT = 4 << 30  # bytes of memory (RAM and page cache) for everything in one box
 PROCESS_LIMIT = 256  # processes and threads in one box (TensorFlow starts a few dozen threads)
+RETRIES, RETRY_SECONDS = 200, 0.01  # how long to wait for killed processes to leave a group
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -104,7 +106,7 @@ class ControlGroups:
         group = next(iter(self.paths), None)
         if group is None:
             return
-        for _ in range(50):
+        for _ in range(RETRIES):
             pids = [int(p) for p in (group / "cgroup.procs").read_text().split()]
             if not pids:
                 return
@@ -113,18 +115,19 @@ class ControlGroups:
                     os.kill(pid, signal.SIGKILL)
                 except ProcessLookupError:
                     pass
+            time.sleep(RETRY_SECONDS)
 
     def close(self) -> None:
         self.kill_all()
         for group in [self.group] + self.limits:
             if group is None:
                 continue
-            for _ in range(100):
+            for _ in range(RETRIES):
                 try:
                     group.rmdir()
                     break
-                except OSError:
-                    os.sched_yield()
+                except OSError:  # busy while its last processes finish exiting
+                    time.sleep(RETRY_SECONDS)
         self.group, self.limits = None, []
 
 

@@ -31,7 +31,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         self.ip = str(self.folder / "ipc" / "kernel")
         self.connection_file = str(self.folder / "ipc" / "connection.json")
         self.cache_ports = False
-        self.groups = ControlGroups()
+        self.groups: ControlGroups | None = None
 
     def format_kernel_cmd(self, extra_arguments=None) -> list[str]:
         # Signals cannot reach into the box's session: interrupt over the control channel.
@@ -39,6 +39,9 @@ class SandboxedKernelManager(AsyncKernelManager):
         command = super().format_kernel_cmd(extra_arguments)
         if launch.isolation() == "unboxed":
             return command
+        if self.groups is not None:  # a restart: the old box is gone
+            self.groups.close()
+        self.groups = ControlGroups()
         environment = launch.environment(Path(box.WORK))
         del environment["MPLBACKEND"]  # the kernel shows plots inline
         sandbox = box.Box(binds=[(self.folder / "ipc", str(self.folder / "ipc"))],
@@ -51,5 +54,8 @@ class SandboxedKernelManager(AsyncKernelManager):
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart=restart)
         if not restart:
-            self.groups.close()
+            if self.groups is not None:
+                self.groups.close()
             shutil.rmtree(self.folder, ignore_errors=True)
+
+    cleanup_resources = _async_cleanup_resources  # nbclient calls this name after a kernel died

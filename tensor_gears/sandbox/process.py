@@ -42,6 +42,10 @@ class Child:
                 preexec_fn=prepare,
             )
             self.clock.start(self.process.pid)
+        except BaseException:
+            self.clock.close()
+            shutil.rmtree(self.workdir, ignore_errors=True)
+            raise
         finally:
             os.close(to_child_r)
             os.close(from_child_w)
