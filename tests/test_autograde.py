@@ -52,6 +52,8 @@ def test_main_job_prints_each_students_points_per_notebook(sample_class):
         assert row[1:] == [f"{points:g}" for points in expected[:-1]] + [f"{expected[-1]}/100"], row
     assert "reported: broken_file: the submitted file 04_reshaping.ipynb is not a readable notebook" in printed
     assert "grades.csv" in printed and "feedback" in printed
+    assert "student code runs in: sandbox: bubblewrap" in printed
+    assert "public default secret" in printed
 
 
 def test_every_sample_student_lands_in_the_gradebook_with_its_expected_total(sample_class):

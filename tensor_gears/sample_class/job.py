@@ -18,7 +18,8 @@ from ..contract import ASSIGNMENT, NOTEBOOKS, TOTAL_POINTS, task_named
 from ..notebooks import cells_by_grade_id, read
 from ..release import generate_release, nbgrader
 from ..sections import read_sections
-from ..secret import ALLOW_DEFAULT
+from ..sandbox.launch import describe_isolation
+from ..secret import ALLOW_DEFAULT, DEFAULT_SECRET, course_secret
 
 STUDENTS = Path(__file__).resolve().parent / "students"
 COURSE = Path("build") / "sample_class"
@@ -83,6 +84,9 @@ def run(root: Path) -> None:
         stage_student(course, STUDENTS / student)
     os.environ.setdefault(ALLOW_DEFAULT, "1")  # a demo: the documented public secret will do
     print(f"Grading {len(students)} sample students with `nbgrader autograde {ASSIGNMENT}` in {COURSE}/ ...")
+    print(f"  student code runs in: {describe_isolation()}")
+    if course_secret() == DEFAULT_SECRET:
+        print("  hidden inputs seeded with the public default secret (a demo; set TENSOR_GEARS_SECRET for a course)")
     graded = nbgrader(course, "autograde", ASSIGNMENT, check=False)
     for line in graded.stderr.splitlines():
         if match := REPORTED.match(line):
