@@ -72,9 +72,6 @@ class Side:
             calls = min(MAX_CALLS, calls * (4 if net < CALIBRATION_SECONDS / 16 else 2))
         self.calls = min(MAX_CALLS, max(1, math.ceil(calls * ROUND_SECONDS / max(net, 1e-6))))
 
-    def per_call_microseconds(self) -> float:
-        return self.best * 1e6
-
 
 def student_side(student: StudentCode, function: str) -> Side:
     def request(header, blobs, timeout, cpu_limit):

@@ -64,14 +64,6 @@ class ControlGroups:
         self.pid: int | None = None
 
     @property
-    def kind(self) -> str:
-        return "cgroup" if self.group else "schedstat"
-
-    @property
-    def limited(self) -> bool:
-        return len(self.limits) == len(LIMIT_ROOTS)
-
-    @property
     def paths(self) -> list[Path]:
         return [group for group in [self.group] + self.limits if group is not None]
 
