@@ -1,6 +1,6 @@
 """nbgrader configuration of the tensor-gears course (run nbgrader from this folder)."""
 
-from tensor_gears import nbgrader_wiring
+from tensor_gears import nbgrader_glue
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
 
@@ -11,11 +11,11 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedE
 
 # Autograde: the kernel runs in the sandbox; the hidden checks score the hidden-check cells
 # from this trusted process; a dying kernel or an unreadable notebook costs only that
-# notebook; results.json is written.
-c.Autograde.autograde_preprocessors = nbgrader_wiring.autograde_preprocessors()
-c.Autograde.exporter_class = nbgrader_wiring.TolerantNotebookExporter
+# notebook; results.json is written. (Import strings, so the formgrader can show them.)
+c.Autograde.autograde_preprocessors = nbgrader_glue.autograde_preprocessors()
+c.Autograde.exporter_class = "tensor_gears.nbgrader_glue.exporter.TolerantNotebookExporter"
 # Submitted files are plain files only: symbolic links and special files are refused.
-c.Autograde.pre_convert_hook = nbgrader_wiring.refuse_special_files
+c.Autograde.pre_convert_hook = "tensor_gears.nbgrader_glue.special_files.refuse_special_files"
 
 # A test cell the student deleted or edited is restored from the gradebook.
 c.OverwriteCells.add_missing_cells = True

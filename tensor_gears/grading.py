@@ -64,11 +64,11 @@ class CellResult:
 class GradingSession:
     """A pytest plugin: gives the checks their fixtures and records their outcomes."""
 
-    def __init__(self, notebook: str, submission: Submission, student: str, functions=None):
+    def __init__(self, notebook: str, submission: Submission, student: str, functions=None, secret=None):
         self.notebook = notebook
         self.student_id = student
         self.functions = set(functions) if functions else None
-        self.secret = course_secret()
+        self.secret = secret or course_secret()
         self.provided = PROVIDED_CALLEES.get(notebook, ())
         self.submission = submission
         self.code = StudentCode(submission, {name: reference.callee(name) for name in self.provided})
@@ -160,13 +160,14 @@ def check_module(notebook: str) -> Path:
     return CHECKS_DIR / f"test_{notebook}.py"
 
 
-def grade(notebook: str, submission: Submission, student: str, functions=None) -> dict[str, CellResult]:
-    """Run the notebook's hidden checks on `submission`; return every hidden cell's result.
+def grade(notebook: str, submission: Submission, student: str, functions=None, secret=None) -> dict[str, CellResult]:
+    """Run the notebook's hidden checks on `submission`; return every hidden cell's result
+    (inputs seeded from `secret`, by default the course secret).
 
     Raises GraderError when the grader itself fails (a check crashes, pytest cannot run, or
     anything else goes wrong here): no score of this notebook can then be trusted."""
     try:
-        session = GradingSession(notebook, submission, student, functions)
+        session = GradingSession(notebook, submission, student, functions, secret)
     except Exception as error:
         raise GraderError(f"the hidden checks of {notebook} could not start:\n{traceback.format_exc()}") from error
     args = [str(check_module(notebook)), "-q", "-p", "no:cacheprovider", "--assert=plain", "-s",

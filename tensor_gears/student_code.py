@@ -1,9 +1,9 @@
 """The trusted side's handle on a student's code: calls run in child processes, results
 come back as plain data and are validated before any check looks at them.
 
-Each graded function gets a fresh child that loads the student's definitions; where the
-contract lets a function call another graded one, the child also gets the grader's version
-of that callee. A crash, a hang or a broken reply costs the check that caused it (with a
+The functions of one notebook share a child that loads the student's definitions; where the
+contract lets a function call another graded one, it runs in a child that also has the
+grader's version of that callee. A crash, a hang or a broken reply costs the check that caused it (with a
 clear message), never the grading run.
 """
 
@@ -151,16 +151,20 @@ class Outcome:
         return self.raised is None
 
 
-# ---- the student's code, one child per function --------------------------------------------
+# ---- the student's code, one child per notebook ---------------------------------------------
 
 class StudentCode:
-    """Calls into a submission's functions, each in its own child process."""
+    """Calls into a submission's functions, in a child process of this submission's own.
+
+    The functions share one child (one import of NumPy or TensorFlow per notebook), except
+    where a function must not see a grader-provided callee that the others get. A child
+    that crashed or was stopped is replaced by a fresh one on the next call."""
 
     def __init__(self, submission: Submission, callees: dict[str, str] | None = None):
         self.submission = submission
         self.callees = callees or {}
-        self.children: dict[str, Child] = {}
-        self.load_errors: dict[str, list[str]] = {}
+        self.children: dict[tuple[str, ...], Child] = {}
+        self.load_errors: dict[tuple[str, ...], list[str]] = {}
         self.hangs: dict[str, int] = {}
 
     def close(self):
@@ -168,23 +172,27 @@ class StudentCode:
             child.close()
         self.children.clear()
 
+    def callees_for(self, function: str) -> tuple[str, ...]:
+        """The grader-provided callees `function` runs with (never itself)."""
+        return tuple(sorted(name for name in self.callees if name != function))
+
     def child(self, function: str) -> Child:
-        """The child for `function`, started and loaded on first use (again after a crash)."""
-        child = self.children.get(function)
+        """The child that runs `function`, started and loaded on first use (again after a crash)."""
+        key = self.callees_for(function)
+        child = self.children.get(key)
         if child is not None and child.process.poll() is None:
             return child
         if child is not None:
             child.close()
         child = Child()
-        self.children[function] = child
-        callees = {name: code for name, code in self.callees.items() if name != function}
+        self.children[key] = child
         try:
-            header, _ = child.request({"op": "load", "statements": self.submission.wire(), "callees": callees},
-                                      timeout=60)
+            header, _ = child.request({"op": "load", "statements": self.submission.wire(),
+                                       "callees": {name: self.callees[name] for name in key}}, timeout=60)
         except ChildError as error:
             child.close()
             raise CheckFailed(f"loading your definitions for `{function}` failed: {describe_child_error(error)}") from None
-        self.load_errors[function] = [str(e) for e in header.get("errors", [])][:5]
+        self.load_errors[key] = [str(e) for e in header.get("errors", [])][:5]
         return child
 
     def request(self, function: str, header: dict, blobs=(), timeout=CALL_TIME_LIMIT, cpu_limit=None):
@@ -233,7 +241,7 @@ class StudentCode:
     def raise_if_unusable(self, function: str, reply: dict):
         status = reply.get("status")
         if status == "missing":
-            reasons = self.submission.problems + self.load_errors.get(function, [])
+            reasons = self.submission.problems + self.load_errors.get(self.callees_for(function), [])
             hint = f" ({'; '.join(reasons)})" if reasons else " (it must be defined at the top level of a code cell)"
             raise CheckFailed(f"`{function}` is not defined in your notebook{hint}")
         if status == "not_callable":

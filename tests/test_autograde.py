@@ -50,7 +50,7 @@ def test_main_job_prints_each_students_points_per_notebook(sample_class):
     for student, expected in EXPECTED.items():
         (row,) = [line.split() for line in printed.splitlines() if line.startswith(student + " ")]
         assert row[1:] == [f"{points:g}" for points in expected[:-1]] + [f"{expected[-1]}/100"], row
-    assert "reported: broken_file: the submitted file 04_reshaping.ipynb is not a readable notebook" in printed
+    assert "broken_file:\n  - 04_reshaping: the submitted file 04_reshaping.ipynb is not a readable notebook" in printed
     assert "grades.csv" in printed and "feedback" in printed
     assert "student code runs in: sandbox: bubblewrap" in printed
     assert "public default secret" in printed

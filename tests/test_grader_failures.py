@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tensor_gears.contract import ASSIGNMENT, NOTEBOOKS, TASKS, TOTAL_POINTS
-from tensor_gears.nbgrader_wiring import GRADER_FAILED
+from tensor_gears.core.hidden_cells import GRADER_FAILED
 from tensor_gears.reference import solution
 from tensor_gears.release import nbgrader
 

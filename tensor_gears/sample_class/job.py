@@ -5,16 +5,16 @@ sections (`# %% <function>: <label>`; the label `reference` means the reference 
 and any other file is copied over their submission as it is (a broken notebook, say).
 """
 
-import json
 import os
-import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
 
 from .. import reference
-from ..contract import ASSIGNMENT, NOTEBOOKS, TOTAL_POINTS, task_named
+from ..contract import ASSIGNMENT, NOTEBOOKS, task_named
 from ..notebooks import cells_by_grade_id, read
 from ..release import generate_release, nbgrader
 from ..sections import read_sections
@@ -23,7 +23,6 @@ from ..secret import ALLOW_DEFAULT, DEFAULT_SECRET, course_secret
 
 STUDENTS = Path(__file__).resolve().parent / "students"
 COURSE = Path("build") / "sample_class"
-REPORTED = re.compile(r"\[AutogradeApp \| ERROR\] (?!There was an error|Please see|Traceback)(.+)")
 
 
 def student_names() -> list[str]:
@@ -57,22 +56,6 @@ def stage_student(course: Path, student: Path) -> Path:
     return folder
 
 
-def results_table(course: Path, students: list[str]) -> str:
-    """Per student and notebook, the points earned (from each student's results.json)."""
-    columns = [notebook[:2] for notebook in NOTEBOOKS]
-    header = f"{'student':<18}" + "".join(f"{c:>6}" for c in columns) + f"{'total':>9}"
-    lines = [header, "-" * len(header)]
-    for student in students:
-        results = json.loads((course / "autograded" / student / ASSIGNMENT / "results.json").read_text())
-        per_notebook = dict.fromkeys(NOTEBOOKS, 0.0)
-        for test in results["tests"]:
-            function = test["name"].removeprefix("hidden_").removeprefix("test_").split("__")[0]
-            per_notebook[task_named(function).notebook] += test["score"]
-        row = "".join(f"{per_notebook[n]:>6g}" for n in NOTEBOOKS)
-        lines.append(f"{student:<18}{row}{results['score']:>6g}/{TOTAL_POINTS}")
-    return "\n".join(lines)
-
-
 def run(root: Path) -> None:
     """The whole main job, from the repository root `root`."""
     release = generate_release(root)
@@ -83,18 +66,15 @@ def run(root: Path) -> None:
     for student in students:
         stage_student(course, STUDENTS / student)
     os.environ.setdefault(ALLOW_DEFAULT, "1")  # a demo: the documented public secret will do
-    print(f"Grading {len(students)} sample students with `nbgrader autograde {ASSIGNMENT}` in {COURSE}/ ...")
+    print(f"Grading {len(students)} sample students with `tensor-gears grade` in {COURSE}/ ...")
     print(f"  student code runs in: {describe_isolation()}")
     if course_secret() == DEFAULT_SECRET:
         print("  hidden inputs seeded with the public default secret (a demo; set TENSOR_GEARS_SECRET for a course)")
-    graded = nbgrader(course, "autograde", ASSIGNMENT, check=False)
-    for line in graded.stderr.splitlines():
-        if match := REPORTED.match(line):
-            print(f"  reported: {match.group(1)}")
+    graded = subprocess.run([str(Path(sys.executable).parent / "tensor-gears"), "grade", str(course)],
+                            stdout=subprocess.PIPE, text=True, check=False)  # its progress goes to stderr, live
+    print(graded.stdout.rstrip())
     nbgrader(course, "generate_feedback", ASSIGNMENT)
     nbgrader(course, "export")
-    print()
-    print(results_table(course, students))
     print()
     print(f"Per-check details: {COURSE}/autograded/<student>/{ASSIGNMENT}/results.json")
     print(f"Feedback for students: {COURSE}/feedback/<student>/{ASSIGNMENT}/*.html")

@@ -10,6 +10,7 @@ processes; folder, cgroups and every process left in them go when the kernel doe
 
 import os
 import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -50,6 +51,13 @@ class SandboxedKernelManager(AsyncKernelManager):
         uid, gid = box.sandbox_ids()
         os.chown(self.connection_file, uid, gid)
         return sandbox.command(command)
+
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        # What the kernel process itself prints (start-up notes) is not the grader's to show;
+        # everything a cell prints reaches the notebook over the kernel's channels.
+        kw.setdefault("stdout", subprocess.DEVNULL)
+        kw.setdefault("stderr", subprocess.DEVNULL)
+        await super()._async_launch_kernel(kernel_cmd, **kw)
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart=restart)

@@ -1,0 +1,103 @@
+"""The `tensor-gears` command. `tensor-gears grade --help` tells how to grade a class."""
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+from .contract import ASSIGNMENT, TOTAL_POINTS
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="tensor-gears", description=__doc__)
+    verbs = top.add_subparsers(dest="verb", required=True)
+    grade = verbs.add_parser("grade", help="grade every submission of the course in parallel", description=(
+        "Grade submitted/<student>/tensor_ops/ for every student (or those named) with parallel workers, "
+        "with the same scores as `nbgrader autograde tensor_ops`, recorded in the course's gradebook."))
+    grade.add_argument("course", nargs="?", default=".", type=Path,
+                       help="the course folder (holding nbgrader_config.py and submitted/); default: here")
+    grade.add_argument("--student", action="append", default=[], metavar="ID",
+                       help="grade only this student (repeatable); default: every submission")
+    grade.add_argument("--workers", type=int, default=os.cpu_count() or 1, metavar="N",
+                       help="worker processes on this machine (default: its %(default)s cores)")
+    grade.add_argument("--scheduler", metavar="ADDRESS",
+                       help="run the workers on the Dask cluster at ADDRESS (e.g. tcp://10.0.0.5:8786) instead")
+    grade.add_argument("--force", action="store_true", help="regrade students that are already graded")
+    grade.add_argument("--db-url", metavar="URL",
+                       help="the gradebook's database URL, e.g. postgresql://... (default: the course's setting)")
+    return top
+
+
+def main(argv=None) -> int:
+    args = parser().parse_args(argv)
+    return grade(args)
+
+
+def grade(args) -> int:
+    from .grade_class.progress import Progress
+    from .grade_class.runners import DaskCluster, LocalPool
+    from .grade_class.summary import results_table
+    from .core import Settings
+    from .nbgrader_glue.course import Course
+    from .secret import course_secret
+
+    root = args.course.resolve()
+    log_path = root / "tensor-gears-grade.log"
+    logging.basicConfig(filename=log_path, level=logging.INFO, force=True,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        course = Course(root, args.db_url)
+        settings = Settings(secret=course_secret())
+    except Exception as error:
+        print(f"tensor-gears grade: grading refused: {error}", file=sys.stderr)
+        return 2
+    students = args.student or course.students()
+    todo = [s for s in students if args.force or not course.graded(s)]
+    if len(todo) < len(students):
+        print(f"{len(students) - len(todo)} already graded, skipped (--force regrades them)")
+    runner = DaskCluster(args.scheduler) if args.scheduler else LocalPool(args.workers)
+    print(f"Grading {len(todo)} students of {ASSIGNMENT} with {runner.describe()}; log: {log_path}")
+    progress = Progress(len(todo))
+    jobs = ((student, course.submission(student)) for student in todo)
+    problems, start = {}, time.monotonic()
+    for student, report in runner.run(jobs, settings, progress):
+        recorded = course.record(report)
+        trouble = report_problems(report) + ([] if recorded else ["nbgrader could not record the grades"])
+        if trouble:
+            problems[student] = trouble
+        progress.finished(student, status_line(course, student, report, trouble), ok=not trouble)
+    progress.close()
+    elapsed = time.monotonic() - start
+    print(f"\nGraded {len(todo)} students in {elapsed:.1f} s"
+          + (f" ({elapsed / len(todo):.1f} s a student)" if todo else "") + "\n")
+    print(results_table(root, students))
+    for student, trouble in problems.items():
+        print(f"\n{student}:")
+        for line in trouble:
+            print(f"  - {line.splitlines()[0][:300]}")
+    if any("grader failed" in line for trouble in problems.values() for line in trouble):
+        print("\nThe grader failed on some notebooks (their hidden cells scored 0): fix the cause in the log, "
+              f"then regrade them: tensor-gears grade --force --student ID", file=sys.stderr)
+        return 1
+    return 0
+
+
+def report_problems(report: dict) -> list[str]:
+    """What went wrong for this student, in a line each: grader failures, kernel stops, unreadable files."""
+    if "failed" in report:
+        return [report["failed"]]
+    return [f"{name}: {error}" for name, notebook in report["notebooks"].items() for error in notebook["errors"]]
+
+
+def status_line(course, student: str, report: dict, trouble: list[str]) -> str:
+    path = course.folder("autograded", student) / "results.json"
+    score = json.loads(path.read_text())["score"] if path.exists() else 0
+    seconds = report.get("seconds", 0.0)
+    return f"{score:>5g}/{TOTAL_POINTS}  {seconds:5.1f} s" + (f"  ({len(trouble)} problems)" if trouble else "")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

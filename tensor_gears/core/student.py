@@ -1,0 +1,97 @@
+"""Grade one student: every notebook executed in its own sandboxed kernel, while the hidden
+checks, which read the submitted source and not the kernel's state, run alongside."""
+
+import logging
+import time
+import traceback
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+
+import nbformat
+
+from ..contract import NOTEBOOKS
+from ..errors import GraderError
+from ..grading import CellResult, grade
+from ..notebooks import failed, grade_id, is_grade_cell
+from ..submission import Submission
+from .execution import CELL_TIMEOUT, OUTPUT_LIMIT, ContainedExecution
+from .hidden_cells import GRADER_FAILED, failed_results, write_results
+from .stand_in import stand_in, stand_in_reason
+
+log = logging.getLogger("tensor_gears")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The course's settings a worker needs, as plain data."""
+
+    secret: str
+    cell_timeout: int = CELL_TIMEOUT  # seconds per notebook cell
+    output_limit: int = OUTPUT_LIMIT  # characters of output kept per cell
+
+
+def grade_student(student: str, notebooks: dict[str, bytes], settings: Settings) -> dict:
+    """Grade `student`'s notebooks (name without .ipynb -> the file's bytes); return the report:
+
+    {"student", "seconds", "notebooks": {name: {"executed": notebook JSON, "cells": {grade_id:
+    {"points", "max_points", "checks": [...]}}, "visible_tests": {test id: passed}, "errors": [...],
+    "grader_failed": bool, "seconds": {"execute", "checks"}}}}. Only contract notebooks are graded.
+    """
+    start = time.perf_counter()
+    work = {name: read_submitted(name, data) for name, data in sorted(notebooks.items()) if name in NOTEBOOKS}
+    reports = {}
+    with ThreadPoolExecutor(1, thread_name_prefix=f"kernels-{student}") as kernels:
+        runs = {name: kernels.submit(execute, name, nb, student, settings) for name, (nb, _) in work.items()}
+        checked = {name: hidden_checks(name, nb, reason, student, settings) for name, (nb, reason) in work.items()}
+        for name, run in runs.items():
+            executed, errors, seconds = run.result()
+            results, grader_failed, check_errors, check_seconds = checked[name]
+            write_results(executed, results)
+            reports[name] = {
+                "executed": nbformat.writes(executed),
+                "cells": {cell: asdict(result) for cell, result in results.items()},
+                "visible_tests": {grade_id(cell): not failed(cell) for cell in executed.cells
+                                  if is_grade_cell(cell) and not grade_id(cell).startswith("hidden_")},
+                "errors": check_errors + errors,
+                "grader_failed": grader_failed,
+                "seconds": {"execute": seconds, "checks": check_seconds},
+            }
+    return {"student": student, "notebooks": reports, "seconds": time.perf_counter() - start}
+
+
+def read_submitted(name: str, data: bytes):
+    """(notebook, reason it stands in or None): an unreadable file becomes the blank version."""
+    try:
+        nb = nbformat.reads(data.decode("utf-8"), as_version=4)
+        nbformat.validate(nb)
+    except Exception as error:
+        first_line = (str(error).splitlines() or [""])[0][:200]
+        reason = f"the submitted file {name}.ipynb is not a readable notebook ({type(error).__name__}: {first_line})"
+        return stand_in(name, reason), reason
+    return nb, stand_in_reason(nb)
+
+
+def execute(name: str, nb, student: str, settings: Settings):
+    """(executed copy of nb, errors, seconds): run in a fresh sandboxed kernel."""
+    start = time.perf_counter()
+    nb = nbformat.from_dict(nb)
+    executor = ContainedExecution(timeout=settings.cell_timeout, output_limit=settings.output_limit)
+    resources = {"nbgrader": {"student": student, "notebook": name}, "metadata": {"path": "."}}
+    executor.preprocess(nb, resources)
+    errors = [f"kernel: {executor.stopped_because}"] if executor.stopped_because else []
+    return nb, errors, time.perf_counter() - start
+
+
+def hidden_checks(name: str, nb, reason: str | None, student: str, settings: Settings, log=log):
+    """(results per hidden cell, whether the grader failed, errors, seconds)."""
+    start = time.perf_counter()
+    if reason is not None:
+        return failed_results(name, "this notebook could be read", reason), False, [reason], time.perf_counter() - start
+    try:
+        results: dict[str, CellResult] = grade(name, Submission.from_notebook(nb), student, secret=settings.secret)
+    except Exception as error:  # the grader failed, not the student: contain it, tell the instructor
+        detail = str(error) if isinstance(error, GraderError) else traceback.format_exc()
+        log.error("%s / %s: %s; its hidden cells score 0. Grader traceback:\n%s", student, name, GRADER_FAILED, detail)
+        return (failed_results(name, "the grader could check it", GRADER_FAILED), True,
+                [f"grader failed: {detail}"], time.perf_counter() - start)
+    return results, False, [], time.perf_counter() - start

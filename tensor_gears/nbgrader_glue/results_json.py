@@ -1,0 +1,54 @@
+"""`autograded/<student>/tensor_ops/results.json`, in Gradescope's format, from the gradebook."""
+
+import json
+from pathlib import Path
+
+from nbgrader.api import Gradebook
+from nbgrader.preprocessors import NbGraderPreprocessor
+
+from ..contract import TASKS
+from ..notebooks import cells_by_grade_id, error_summary, failed, nbgrader_meta
+from ..sandbox.launch import describe_isolation
+
+
+class WriteResults(NbGraderPreprocessor):
+    """Write results.json for the student: every grade cell of the assignment, with the
+    gradebook's score and the feedback message (one test per grade cell)."""
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        folder = Path(resources["metadata"]["path"])
+        path = folder / "results.json"
+        tests = {t["name"]: t for t in json.loads(path.read_text())["tests"]} if path.exists() else {}
+        messages = {grade_id: message(cell) for grade_id, cell in cells_by_grade_id(nb).items()
+                    if nbgrader_meta(cell).get("grade")}
+        with Gradebook(info["db_url"]) as gradebook:
+            submission = gradebook.find_submission(info["assignment"], info["student"])
+            for notebook in submission.notebooks:
+                submitted = (folder / f"{notebook.name}.ipynb").exists()
+                for grade in notebook.grades:
+                    if notebook.name == info["notebook"]:
+                        output = messages.get(grade.name, "")
+                    elif grade.name in tests:
+                        output = tests[grade.name]["output"]
+                    else:
+                        output = "graded later in this run" if submitted else "notebook not submitted"
+                    tests[grade.name] = {"name": grade.name, "score": grade.score, "max_score": grade.max_score,
+                                         "output": output, "visibility": "visible"}
+        order = {cell_id: index for index, cell_id in enumerate(grade_ids_in_order())}
+        ordered = sorted(tests.values(), key=lambda test: order.get(test["name"], len(order)))
+        path.write_text(json.dumps({"score": sum(t["score"] for t in ordered), "tests": ordered,
+                                    "extra_data": {"isolation": describe_isolation()}}, indent=1))
+        return nb, resources
+
+
+def grade_ids_in_order() -> list[str]:
+    return [grade_id for task in TASKS for grade_id in (task.test_id, *(c.grade_id for c in task.hidden_cells))]
+
+
+def message(cell) -> str:
+    """The feedback text of a graded cell: the hidden checks' report, or the visible test's result."""
+    if nbgrader_meta(cell)["grade_id"].startswith("hidden_"):
+        return "".join(out.get("text", "") for out in cell.get("outputs", []) if out.output_type == "stream").strip()
+    return f"visible test failed: {error_summary(cell)}" if failed(cell) else "visible test passed"
+
