@@ -8,15 +8,26 @@ READY := $(VENV)/.ready
 # nbgrader shells out to alembic when it creates a gradebook: the venv's bin must be on PATH.
 RUN := PATH="$(BIN):$$PATH" PYTHONDONTWRITEBYTECODE=1
 
-.PHONY: setup sandbox grade-sample test release tidy benchmark
+.PHONY: setup sandbox postgres grade-sample test release tidy benchmark
 
-setup: $(READY) sandbox
+setup: $(READY) sandbox postgres
 
 # The box untrusted code runs in (tensor_gears/sandbox/box.py): bubblewrap and a user of its own.
 sandbox:
 	@if [ "$$(id -u)" != 0 ]; then echo "not root: the sandbox cannot be set up, so grading will refuse to run"; \
 	else command -v bwrap >/dev/null || { apt-get update -q && apt-get install -y -q bubblewrap; }; \
 	id -u tensor-gears-sandbox >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin tensor-gears-sandbox; fi
+
+# PostgreSQL for the gradebook tests (tests/postgres.py): Debian's server binaries, installed
+# without the package's default cluster (the tests initdb and start a server of their own, on a
+# free port), and the unprivileged user that server runs as (PostgreSQL refuses to run as root).
+postgres:
+	@if [ "$$(id -u)" != 0 ]; then echo "not root: PostgreSQL cannot be set up, so the PostgreSQL gradebook tests will fail"; \
+	else ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	mkdir -p /etc/postgresql-common/createcluster.d && \
+	echo 'create_main_cluster = false' > /etc/postgresql-common/createcluster.d/tensor-gears.conf && \
+	apt-get update -q && apt-get install -y -q postgresql; }; \
+	id -u tensor-gears-postgres >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin tensor-gears-postgres; fi
 
 $(READY): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

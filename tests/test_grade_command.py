@@ -1,0 +1,90 @@
+"""`tensor-gears grade` against plain `nbgrader autograde`: the same class graded both ways
+gives the same gradebook, row for row; the command shows progress, resumes, and regrades."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from nbgrader.api import Gradebook
+
+from tensor_gears.contract import ASSIGNMENT
+from tensor_gears.nbgrader_glue.results_json import grade_ids_in_order
+from tensor_gears.release import nbgrader
+from tensor_gears.sample_class.job import STUDENTS, stage_student
+
+from .conftest import make_course
+
+CLASS = ("perfect", "mistakes", "partial", "broken_file", "untouched")
+TENSOR_GEARS = str(Path(sys.executable).parent / "tensor-gears")
+
+
+def course_with_class(folder: Path) -> Path:
+    course = make_course(folder)
+    nbgrader(course, "generate_assignment", ASSIGNMENT)
+    for student in CLASS:
+        stage_student(course, STUDENTS / student)
+    return course
+
+
+def run(*args, cwd) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, env=env)
+
+
+def gradebook_rows(course: Path) -> dict:
+    """(student, notebook, grade cell) -> (auto score, max score, needs manual grade), every row."""
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        return {(submission.student.id, notebook.name, grade.name): (grade.auto_score, grade.max_score,
+                                                                    grade.needs_manual_grade)
+                for submission in gradebook.assignment_submissions(ASSIGNMENT)
+                for notebook in submission.notebooks for grade in notebook.grades}
+
+
+@pytest.fixture(scope="module")
+def both_ways(tmp_path_factory):
+    plain = course_with_class(tmp_path_factory.mktemp("nbgrader"))
+    parallel = course_with_class(tmp_path_factory.mktemp("tensor-gears"))
+    autograded = run("nbgrader", "autograde", ASSIGNMENT, cwd=plain)
+    assert autograded.returncode == 0, autograded.stderr[-3000:]
+    graded = run(TENSOR_GEARS, "grade", "--workers", "2", cwd=parallel)
+    return plain, parallel, graded
+
+
+def test_every_gradebook_row_equals_plain_nbgrader(both_ways):
+    plain, parallel, graded = both_ways
+    assert graded.returncode == 0, graded.stdout + graded.stderr[-3000:]
+    expected, got = gradebook_rows(plain), gradebook_rows(parallel)
+    assert len(expected) == len(CLASS) * len(grade_ids_in_order())  # every grade cell of every student
+    assert got == expected
+
+
+def test_results_json_and_autograded_notebooks_are_written_as_by_nbgrader(both_ways):
+    plain, parallel, _ = both_ways
+    for student in CLASS:
+        ours, theirs = (course / "autograded" / student / ASSIGNMENT for course in (parallel, plain))
+        assert sorted(p.name for p in ours.iterdir()) == sorted(p.name for p in theirs.iterdir())
+
+
+def test_progress_summary_and_problems_are_shown(both_ways):
+    _, _, graded = both_ways
+    assert "with 2 local worker processes" in graded.stdout
+    for index, line in enumerate(sorted(line for line in graded.stderr.splitlines() if line.startswith("  ["))):
+        assert line.split("]")[0].strip() == f"[{index + 1}/{len(CLASS)}"
+    assert "perfect                 18    20    24    15    23   100/100" in graded.stdout
+    assert "broken_file:\n  - 04_reshaping: the submitted file 04_reshaping.ipynb is not a readable notebook" \
+        in graded.stdout
+
+
+def test_a_second_run_skips_the_graded_and_force_regrades_one(both_ways):
+    _, parallel, _ = both_ways
+    before = gradebook_rows(parallel)
+    again = run(TENSOR_GEARS, "grade", cwd=parallel)
+    assert again.returncode == 0 and f"{len(CLASS)} already graded, skipped" in again.stdout
+    assert "Grading 0 students" in again.stdout
+    shutil.rmtree(parallel / "autograded" / "partial")
+    forced = run(TENSOR_GEARS, "grade", "--force", "--student", "perfect", "--student", "partial", cwd=parallel)
+    assert forced.returncode == 0 and "Grading 2 students" in forced.stdout, forced.stderr[-2000:]
+    assert gradebook_rows(parallel) == before
