@@ -1,12 +1,14 @@
-"""Benchmark: plain `nbgrader autograde` against the course's wired autograde, side by side.
+"""Benchmark: plain `nbgrader autograde`, the course's wired autograde and `tensor-gears grade`.
 
-Both grade the same N perfect students in scratch courses built from this repository (run
-from its root: `make benchmark`, or `python benchmarks/autograde.py [N]`). Plain nbgrader
-executes the notebooks only (its hidden-check cells fail closed); the wired run adds the
-hidden checks, the contained kernel and results.json. Printed: wall time per student, the
-ratio between the two, and the peak memory of the largest process of each run; then the
-time the hidden checks alone take per notebook; then what the sandbox costs: a check child's
-start and a kernel's start, boxed and unboxed, side by side.
+All grade the same synthetic class of N students (perfect, partial and buggy in turn) in
+scratch courses built from this repository (run from its root: `make benchmark`, or
+`python benchmarks/autograde.py [N]`), one after the other in one run. Plain nbgrader
+executes the notebooks only (its hidden-check cells fail closed): the floor. The wired run
+adds the hidden checks, the contained kernel and results.json, serially; `tensor-gears
+grade` does the same work with 1 and 2 workers. Printed: wall time per student, the ratio
+to plain nbgrader, the peak memory of the largest process of each run; then one student's
+profile, phase by phase, through the grading core; then what the sandbox costs: a check
+child's start and a kernel's start, boxed and unboxed, side by side.
 """
 
 import asyncio
@@ -19,13 +21,13 @@ import time
 from pathlib import Path
 
 from tensor_gears.contract import ASSIGNMENT, NOTEBOOKS
-from tensor_gears.grading import grade
-from tensor_gears.notebooks import notebook_path, read
+from tensor_gears.core import Settings, grade_student
+from tensor_gears.notebooks import notebook_path
 from tensor_gears.sample_class.job import STUDENTS, stage_course, stage_student
 from tensor_gears.sandbox import box
 from tensor_gears.sandbox.kernel import SandboxedKernelManager
 from tensor_gears.sandbox.process import Child
-from tensor_gears.secret import ALLOW_DEFAULT
+from tensor_gears.secret import ALLOW_DEFAULT, course_secret
 from tensor_gears.submission import Submission
 
 STARTS = 5  # starts measured per kind, the median is printed
@@ -39,24 +41,27 @@ print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).
 """
 
 
+KINDS = ("perfect", "partial", "mistakes")
+
+
 def course_with_students(root: Path, folder: Path, students: int, wired: bool) -> Path:
     stage_course(root, folder)
     if not wired:
         (folder / "nbgrader_config.py").write_text(UNWIRED)
     for index in range(students):
-        submitted = stage_student(folder, STUDENTS / "perfect")
+        submitted = stage_student(folder, STUDENTS / KINDS[index % len(KINDS)])
         submitted.parent.rename(submitted.parent.with_name(f"student{index:03d}"))
     return folder
 
 
-def autograde(folder: Path) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of the largest process of one `nbgrader autograde` run."""
-    command = [sys.executable, "-c", MEASURE, str(Path(sys.executable).parent / "nbgrader"), "autograde", ASSIGNMENT]
+def measured(folder: Path, *command: str) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of the largest process of one grading command."""
+    command = [sys.executable, "-c", MEASURE, str(Path(sys.executable).parent / command[0]), *command[1:]]
     env = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", ALLOW_DEFAULT: "1"}
     output = subprocess.run(command, cwd=folder, capture_output=True, text=True, env=env).stdout.split()
     seconds, peak_kb, code = float(output[0]), float(output[1]), int(output[2])
     if code != 0:
-        raise SystemExit(f"nbgrader autograde failed in {folder}")
+        raise SystemExit(f"{' '.join(command[3:])} failed in {folder}")
     return seconds, peak_kb / 1024
 
 
@@ -103,25 +108,38 @@ def isolation_costs() -> None:
         print(f"{name:28}{plain:>9.2f}s{wrapped:>9.2f}s{wrapped - plain:>9.2f}s")
 
 
+def profile(folder: Path) -> None:
+    """One perfect student through the grading core: each notebook's kernel run and checks."""
+    notebooks = {name: notebook_path(folder / "submitted" / "student000", name).read_bytes() for name in NOTEBOOKS}
+    report = grade_student("student000", notebooks, Settings(secret=course_secret()))
+    print(f"\none perfect student through the grading core: {report['seconds']:.1f} s from submission to report")
+    print(f"{'':24}{'kernel run':>12}{'hidden checks':>15}   (the two run side by side)")
+    for name, notebook in report["notebooks"].items():
+        print(f"  {name:<22}{notebook['seconds']['execute']:>11.1f}s{notebook['seconds']['checks']:>14.1f}s")
+    totals = [sum(n["seconds"][phase] for n in report["notebooks"].values()) for phase in ("execute", "checks")]
+    print(f"  {'total':<22}{totals[0]:>11.1f}s{totals[1]:>14.1f}s")
+
+
 def main(students: int) -> None:
     os.environ.setdefault(ALLOW_DEFAULT, "1")
     root = Path.cwd()
+    runs = {}
     with tempfile.TemporaryDirectory(prefix="tensor-gears-benchmark-") as scratch:
         plain = course_with_students(root, Path(scratch) / "plain", students, wired=False)
+        runs["plain nbgrader autograde"] = measured(plain, "nbgrader", "autograde", ASSIGNMENT)
         wired = course_with_students(root, Path(scratch) / "wired", students, wired=True)
-        plain_seconds, plain_mb = autograde(plain)
-        wired_seconds, wired_mb = autograde(wired)
-        print(f"{students} perfect students, {len(NOTEBOOKS)} notebooks each")
-        print(f"{'':28}{'plain nbgrader':>16}{'wired (hidden checks)':>24}{'ratio':>8}")
-        print(f"{'wall seconds per student':28}{plain_seconds / students:>16.1f}{wired_seconds / students:>24.1f}"
-              f"{wired_seconds / plain_seconds:>8.2f}")
-        print(f"{'peak MB, largest process':28}{plain_mb:>16.0f}{wired_mb:>24.0f}{wired_mb / plain_mb:>8.2f}")
-        submitted = wired / "submitted" / "student000"
-        print("\nhidden checks alone, one perfect student:")
-        for notebook in NOTEBOOKS:
-            start = time.perf_counter()
-            grade(notebook, Submission.from_notebook(read(notebook_path(submitted, notebook))), "benchmark")
-            print(f"  {notebook:<22}{time.perf_counter() - start:6.1f} s")
+        runs["wired nbgrader autograde"] = measured(wired, "nbgrader", "autograde", ASSIGNMENT)
+        for workers in (1, 2):
+            course = course_with_students(root, Path(scratch) / f"workers{workers}", students, wired=True)
+            runs[f"tensor-gears grade, {workers} worker{'s' * (workers > 1)}"] = measured(
+                course, "tensor-gears", "grade", "--workers", str(workers))
+        floor = runs["plain nbgrader autograde"][0]
+        print(f"{students} students ({', '.join(KINDS)} in turn), {len(NOTEBOOKS)} notebooks each, "
+              f"{os.cpu_count()} cores")
+        print(f"{'':34}{'s per student':>14}{'vs plain':>10}{'peak MB':>10}")
+        for name, (seconds, peak) in runs.items():
+            print(f"{name:34}{seconds / students:>14.1f}{floor / seconds:>9.2f}x{peak:>10.0f}")
+        profile(wired)
     isolation_costs()
 
 

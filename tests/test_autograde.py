@@ -75,12 +75,19 @@ def test_results_json_follows_the_gradescope_format(sample_class):
         assert results["score"] == expected[-1]
         assert len(results["tests"]) == sum(1 + len(task.hidden_cells) for task in TASKS)
         for test in results["tests"]:
-            assert set(test) == {"name", "score", "max_score", "output", "visibility"}
+            assert set(test) - {"extra_data"} == {"name", "score", "max_score", "output", "visibility"}
+            assert ("extra_data" in test) == test["name"].startswith("hidden_")
+            for check in test.get("extra_data", {}).get("checks", []):
+                assert set(check) == {"name", "description", "points", "passed", "message", "figures"}
             assert test["visibility"] == "visible" and 0 <= test["score"] <= test["max_score"]
         assert sum(test["score"] for test in results["tests"]) == results["score"]
     mistakes = json.loads((root / COURSE / "autograded" / "mistakes" / ASSIGNMENT / "results.json").read_text())
     (relu,) = [test for test in mistakes["tests"] if test["name"] == "hidden_naive_relu"]
     assert "[FAILED] (1 pt) returns a new numpy.ndarray" in relu["output"] and "modified its input `x`" in relu["output"]
+    perfect = json.loads((root / COURSE / "autograded" / "perfect" / ASSIGNMENT / "results.json").read_text())
+    (timing,) = [test for test in perfect["tests"] if test["name"] == "hidden_vectorized_add_relu__timing"]
+    (figures,) = [check["figures"] for check in timing["extra_data"]["checks"] if check["figures"]]
+    assert figures["ratio"] >= figures["threshold"] == 20
 
 
 def test_feedback_shows_what_failed_but_no_hidden_code_inputs_or_solutions(sample_class):

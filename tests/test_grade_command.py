@@ -88,3 +88,35 @@ def test_a_second_run_skips_the_graded_and_force_regrades_one(both_ways):
     forced = run(TENSOR_GEARS, "grade", "--force", "--student", "perfect", "--student", "partial", cwd=parallel)
     assert forced.returncode == 0 and "Grading 2 students" in forced.stdout, forced.stderr[-2000:]
     assert gradebook_rows(parallel) == before
+
+
+def test_a_worker_killed_mid_student_costs_a_retry_not_a_grade(tmp_path):
+    import psutil
+
+    from .conftest import submit
+
+    course = make_course(tmp_path / "course")
+    nbgrader(course, "generate_assignment", ASSIGNMENT)
+    notebooks = ("04_reshaping",)
+    for student in ("ada", "bo"):
+        submit(course, student, {"flatten_images": "reference", "naive_transpose": "reference",
+                                 "make_batches": "reference"}, notebooks)
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    grading = subprocess.Popen([TENSOR_GEARS, "grade", "--workers", "1"], cwd=course, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    worker = None
+    while grading.poll() is None and worker is None:  # a pool worker that has started grading
+        for process in psutil.Process(grading.pid).children(recursive=True):
+            try:
+                if "forkserver" in " ".join(process.cmdline()) and process.children() and process.ppid() != grading.pid:
+                    worker = process
+            except psutil.NoSuchProcess:
+                pass
+    assert worker is not None, "no worker was seen grading"
+    worker.kill()
+    stdout, stderr = grading.communicate(timeout=600)
+    assert grading.returncode == 0, stdout + stderr[-3000:]
+    assert "retrying" in stderr and "a worker process died while grading it" in stderr
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        for student in ("ada", "bo"):
+            assert gradebook.find_submission(ASSIGNMENT, student).score == 15, stdout

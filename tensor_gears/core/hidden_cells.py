@@ -1,6 +1,8 @@
 """What the hidden-check cells of a graded notebook show: each check's outcome, and a last
 output that makes nbgrader's scoring rule give the cell exactly the points earned."""
 
+from dataclasses import asdict
+
 from nbformat.v4 import new_output
 
 from ..contract import TASKS
@@ -9,6 +11,7 @@ from ..notebooks import cells_by_grade_id, nbgrader_meta
 from .execution import error_output
 
 GRADER_FAILED = "the grader could not check this notebook; your instructor has been told"
+CHECKS_METADATA = "tensor_gears"  # a hidden cell's metadata key: {"checks": [each check as data]}
 
 
 def failed_results(notebook: str, description: str, reason: str) -> dict[str, CellResult]:
@@ -23,11 +26,13 @@ def failed_results(notebook: str, description: str, reason: str) -> dict[str, Ce
 
 
 def write_results(nb, results: dict[str, CellResult]) -> None:
-    """Put each hidden cell's report in its outputs; keep 0-point visible tests from scoring."""
+    """Put each hidden cell's report in its outputs (and its checks, as data, in its metadata);
+    keep 0-point visible tests from scoring."""
     cells = cells_by_grade_id(nb)
     for grade_id, result in results.items():
         if grade_id in cells:
             cells[grade_id].outputs = outputs_for(result)
+            cells[grade_id].metadata[CHECKS_METADATA] = {"checks": [asdict(check) for check in result.checks]}
     for cell in cells.values():
         if nbgrader_meta(cell).get("grade") and nbgrader_meta(cell).get("points") == 0:
             keep_visible_test_from_scoring(cell)

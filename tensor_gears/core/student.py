@@ -1,5 +1,6 @@
-"""Grade one student: every notebook executed in its own sandboxed kernel, while the hidden
-checks, which read the submitted source and not the kernel's state, run alongside."""
+"""Grade one student: every notebook executed in its own sandboxed kernel (two at a time),
+while the hidden checks, which read the submitted source and not the kernel's state, run
+alongside, one notebook after the other."""
 
 import logging
 import time
@@ -19,6 +20,7 @@ from .hidden_cells import GRADER_FAILED, failed_results, write_results
 from .stand_in import stand_in, stand_in_reason
 
 log = logging.getLogger("tensor_gears")
+KERNELS = 2
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,7 @@ class Settings:
     secret: str
     cell_timeout: int = CELL_TIMEOUT  # seconds per notebook cell
     output_limit: int = OUTPUT_LIMIT  # characters of output kept per cell
+    kernels: int = KERNELS  # notebooks of one student run at once, each in a kernel of its own
 
 
 def grade_student(student: str, notebooks: dict[str, bytes], settings: Settings) -> dict:
@@ -40,7 +43,7 @@ def grade_student(student: str, notebooks: dict[str, bytes], settings: Settings)
     start = time.perf_counter()
     work = {name: read_submitted(name, data) for name, data in sorted(notebooks.items()) if name in NOTEBOOKS}
     reports = {}
-    with ThreadPoolExecutor(1, thread_name_prefix=f"kernels-{student}") as kernels:
+    with ThreadPoolExecutor(settings.kernels, thread_name_prefix=f"kernels-{student}") as kernels:
         runs = {name: kernels.submit(execute, name, nb, student, settings) for name, (nb, _) in work.items()}
         checked = {name: hidden_checks(name, nb, reason, student, settings) for name, (nb, reason) in work.items()}
         for name, run in runs.items():

@@ -5,7 +5,7 @@ the worker's outputs into the notebook nbgrader prepared, cell by cell (matched 
 import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from ..core.hidden_cells import GRADER_FAILED, failed_results, write_results
+from ..core.hidden_cells import CHECKS_METADATA, GRADER_FAILED, failed_results, write_results
 from ..errors import GraderError
 
 REPORTS: dict[str, dict] = {}  # student -> report, for the student being recorded
@@ -28,6 +28,8 @@ class ApplyReport(NbGraderPreprocessor):
             if cell.cell_type == "code":
                 cell.outputs = executed[cell.id].outputs
                 cell.execution_count = executed[cell.id].execution_count
+                if CHECKS_METADATA in executed[cell.id].metadata:
+                    cell.metadata[CHECKS_METADATA] = executed[cell.id].metadata[CHECKS_METADATA]
         if "language_info" in executed_nb.metadata:
             nb.metadata.language_info = executed_nb.metadata.language_info
         return nb, resources

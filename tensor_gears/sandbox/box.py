@@ -95,12 +95,17 @@ class Box:
             wrapped += ["--setenv", name, value]
         wrapped += ["--", "setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups",
                     "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"] + argv
-        if self.cgroups:  # enter them first, so that nothing the box starts is outside them
-            return ["/bin/sh", "-c", JOIN_CGROUPS, "join-cgroups", *map(str, self.cgroups), "--", *wrapped]
-        return wrapped
+        return in_cgroups(self.cgroups, wrapped)
 
 
 JOIN_CGROUPS = 'while [ "$1" != -- ]; do echo $$ > "$1/cgroup.procs" || exit 1; shift; done; shift; exec "$@"'
+
+
+def in_cgroups(groups: list[Path], command: list[str]) -> list[str]:
+    """`command`, started inside `groups` (entered first, so nothing it starts is outside them)."""
+    if not groups:
+        return command
+    return ["/bin/sh", "-c", JOIN_CGROUPS, "join-cgroups", *map(str, groups), "--", *command]
 
 
 def parents(path: Path) -> list[str]:

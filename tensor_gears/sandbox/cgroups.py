@@ -46,8 +46,8 @@ def cgroup_root() -> tuple[Path, str] | None:
 
 
 class ControlGroups:
-    """The cgroups of one box. Create them before the box starts; call `join` in the child
-    (preexec_fn), `start(pid)` in the parent, `seconds()` at will and `close()` at the end."""
+    """The cgroups of one box. Create them before the box starts, start the box inside
+    `paths` (`box.in_cgroups`), then `start(pid)`, `seconds()` at will and `close()` at the end."""
 
     def __init__(self, memory: int = MEMORY_LIMIT, processes: int = PROCESS_LIMIT):
         name = uuid.uuid4().hex
@@ -66,11 +66,6 @@ class ControlGroups:
     @property
     def paths(self) -> list[Path]:
         return [group for group in [self.group] + self.limits if group is not None]
-
-    def join(self) -> None:
-        """Run in the child before exec: enter the box's cgroups."""
-        for group in self.paths:
-            (group / "cgroup.procs").write_text(str(os.getpid()))
 
     def start(self, pid: int) -> None:
         self.pid = pid

@@ -12,7 +12,6 @@ grader's own user with the flags and limits above only.
 """
 
 import os
-import resource
 import sys
 import sysconfig
 from pathlib import Path
@@ -48,14 +47,15 @@ def describe_isolation() -> str:
             "nothing of the course mounted, cgroups for CPU, memory and processes")
 
 
-def command(fd_in: int, fd_out: int) -> list[str]:
+def command(fd_in: int, fd_out: int, cgroups: list[Path]) -> list[str]:
     """The child's command line: this interpreter, isolated, running the harness text, boxed
-    (unboxed, it runs in the parent's private working folder)."""
+    (unboxed, it runs in the parent's private working folder), with its resource limits, in
+    `cgroups`. Nothing runs between fork and exec, so children start safely from threads."""
     site_packages = sysconfig.get_paths()["purelib"]
     argv = [sys.executable, "-I", "-S", "-c", HARNESS.read_text(), site_packages, str(fd_in), str(fd_out)]
-    if isolation() == "unboxed":
-        return argv
-    return box.Box(environment=environment(Path(box.WORK))).command(argv)
+    if isolation() != "unboxed":
+        argv = box.Box(environment=environment(Path(box.WORK))).command(argv)
+    return box.in_cgroups(cgroups, ["prlimit", *resource_limits(), "--", *argv])
 
 
 def environment(home: Path) -> dict[str, str]:
@@ -78,9 +78,6 @@ def environment(home: Path) -> dict[str, str]:
     }
 
 
-def limit_resources() -> None:
-    """Run in the child before it starts (preexec_fn): cap memory, files, CPU, cores."""
-    resource.setrlimit(resource.RLIMIT_DATA, (MEMORY_LIMIT, MEMORY_LIMIT))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_SIZE_LIMIT, FILE_SIZE_LIMIT))
-    resource.setrlimit(resource.RLIMIT_CPU, (CPU_LIMIT, CPU_LIMIT))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+def resource_limits() -> list[str]:
+    """prlimit's options capping the child's memory, files, CPU and core dumps."""
+    return [f"--data={MEMORY_LIMIT}", f"--fsize={FILE_SIZE_LIMIT}", f"--cpu={CPU_LIMIT}", "--core=0"]

@@ -24,14 +24,9 @@ class Child:
         to_child_r, self._to_child = os.pipe()
         self._from_child, from_child_w = os.pipe()
         self.clock = ControlGroups()
-
-        def prepare():
-            self.clock.join()
-            launch.limit_resources()
-
         try:
             self.process = subprocess.Popen(
-                launch.command(to_child_r, from_child_w),
+                launch.command(to_child_r, from_child_w, self.clock.paths),
                 cwd=self.workdir,
                 env=launch.environment(self.workdir),
                 stdin=subprocess.DEVNULL,
@@ -39,7 +34,6 @@ class Child:
                 stderr=subprocess.DEVNULL,
                 pass_fds=(to_child_r, from_child_w),
                 start_new_session=True,
-                preexec_fn=prepare,
             )
             self.clock.start(self.process.pid)
         except BaseException:
