@@ -26,6 +26,8 @@ def parser() -> argparse.ArgumentParser:
     grade.add_argument("--scheduler", metavar="ADDRESS",
                        help="run the workers on the Dask cluster at ADDRESS (e.g. tcp://10.0.0.5:8786) instead")
     grade.add_argument("--force", action="store_true", help="regrade students that are already graded")
+    grade.add_argument("--cell-timeout", type=int, metavar="SECONDS",
+                       help="time limit of one notebook cell (default: the course's Execute.timeout, else 30)")
     grade.add_argument("--db-url", metavar="URL",
                        help="the gradebook's database URL, e.g. postgresql://... (default: the course's setting)")
     return top
@@ -50,7 +52,7 @@ def grade(args) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         course = Course(root, args.db_url)
-        settings = Settings(secret=course_secret())
+        settings = Settings(secret=course_secret(), cell_timeout=args.cell_timeout or course.cell_timeout())
     except Exception as error:
         print(f"tensor-gears grade: grading refused: {error}", file=sys.stderr)
         return 2

@@ -1,4 +1,5 @@
-"""Attacks on the grader stay in their box, through real `nbgrader autograde tensor_ops`.
+"""Attacks on the grader stay in their box, through the real `tensor-gears grade` (two workers
+grading side by side) and, for the run afterwards, plain `nbgrader autograde tensor_ops`.
 
 Each attacker hands in a correct 01 plus one code cell (run in the notebook's kernel) or one
 definition default (run in the check child) that attacks the grader: reads the gradebook,
@@ -16,6 +17,7 @@ import json
 import os
 import socket
 import sqlite3
+import subprocess
 import sys
 from pathlib import Path
 
@@ -32,6 +34,7 @@ from .test_misbehaving_students import attached_to_a_grader, running_harnesses
 SECRET = "attack-test-secret-0f3c9a"
 NOTEBOOK = "01_elementwise"
 POINTS = sum(task.points for task in TASKS if task.notebook == NOTEBOOK)
+LOG = "tensor-gears-grade.log"  # the grading command's own log, in the course folder
 KERNEL_ATTACKS = {
     "reads_everything": """
 import glob, os
@@ -177,12 +180,12 @@ def attacked(tmp_path_factory):
         (shadows / module).write_text("import os\nos._exit(9)\n")
     submit(course, "z_clean", correct, (NOTEBOOK,))
     before = fingerprint(course / "source", course / "release", Path(sys.prefix) / "lib")
-    before.update(fingerprint(*[p for p in course.iterdir() if p.is_file() and p.name != "gradebook.db"]))
+    before.update(fingerprint(*[p for p in course.iterdir() if p.is_file() and p.name not in ("gradebook.db", LOG)]))
     tables = schema(course)
-    environment = {**os.environ, "TENSOR_GEARS_SECRET": SECRET}
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(os, "environ", environment)
-        run = nbgrader(course, "autograde", ASSIGNMENT, "--Execute.timeout=20", check=False)
+    environment = {**os.environ, "TENSOR_GEARS_SECRET": SECRET,
+                   "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    run = subprocess.run([str(Path(sys.executable).parent / "tensor-gears"), "grade", "--cell-timeout", "20"],
+                         cwd=course, capture_output=True, text=True, env=environment)
     try:
         arrived = listener.accept()[0].recv(100)
     except TimeoutError:
@@ -209,7 +212,7 @@ def test_every_student_earns_exactly_what_a_correct_notebook_earns(attacked):
 def test_nothing_outside_the_attackers_folders_changed(attacked):
     course, _, before, tables, _ = attacked
     after = fingerprint(course / "source", course / "release", Path(sys.prefix) / "lib")
-    after.update(fingerprint(*[p for p in course.iterdir() if p.is_file() and p.name != "gradebook.db"]))
+    after.update(fingerprint(*[p for p in course.iterdir() if p.is_file() and p.name not in ("gradebook.db", LOG)]))
     assert after == before
     assert schema(course) == tables
     assert not list(Path(sys.prefix).glob("lib/python*/site-packages/zz_poison.pth"))

@@ -120,3 +120,13 @@ def test_a_worker_killed_mid_student_costs_a_retry_not_a_grade(tmp_path):
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         for student in ("ada", "bo"):
             assert gradebook.find_submission(ASSIGNMENT, student).score == 15, stdout
+
+
+def test_without_a_secret_the_command_refuses_to_grade(tmp_path):
+    course = make_course(tmp_path / "course")
+    env = {key: value for key, value in os.environ.items() if not key.startswith("TENSOR_GEARS_")}
+    env.update(PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+               TENSOR_GEARS_SECRET_FILE=str(tmp_path / "no-secret"))
+    refused = subprocess.run([TENSOR_GEARS, "grade"], cwd=course, capture_output=True, text=True, env=env)
+    assert refused.returncode == 2
+    assert "grading refused: no course secret is set" in refused.stderr

@@ -13,6 +13,7 @@ from pathlib import Path
 from nbgrader.converters import Autograde
 from nbgrader.converters.base import NbGraderException
 from nbgrader.coursedir import CourseDirectory
+from nbgrader.preprocessors import Execute
 from traitlets.config import Config, PyFileConfigLoader
 
 from ..contract import ASSIGNMENT, NOTEBOOKS
@@ -42,6 +43,10 @@ class Course:
         self.sanitizer = TolerantNotebookExporter(config=self.config)
         for step in Autograde.class_traits()["sanitize_preprocessors"].default():
             self.sanitizer.register_preprocessor(step, enabled=True)
+
+    def cell_timeout(self) -> int:
+        """The course's time limit per cell (nbgrader's Execute.timeout), as autograde applies it."""
+        return int(self.config.Execute.get("timeout", Execute.class_traits()["timeout"].default()))
 
     def directory(self, student: str = "*") -> CourseDirectory:
         return CourseDirectory(config=self.config, root=str(self.root), assignment_id=ASSIGNMENT, student_id=student)
