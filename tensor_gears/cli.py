@@ -1,4 +1,5 @@
-"""The `tensor-gears` command. `tensor-gears grade --help` tells how to grade a class."""
+"""The `tensor-gears` command. `tensor-gears grade --help` tells how to grade a class;
+`tensor-gears report` writes its class report, `tensor-gears export` its grade exports."""
 
 import argparse
 import json
@@ -30,12 +31,57 @@ def parser() -> argparse.ArgumentParser:
                        help="time limit of one notebook cell (default: the course's Execute.timeout, else 30)")
     grade.add_argument("--db-url", metavar="URL",
                        help="the gradebook's database URL, e.g. postgresql://... (default: the course's setting)")
+    report = verbs.add_parser("report", help="write the class report (HTML and JSON) of a graded course", description=(
+        "Write COURSE/class_report.html (one self-contained page: score histograms, pass rates per check and "
+        "function, rules broken, the slowest and failing submissions, unreadable notebooks, grader failures and "
+        "code the sandbox stopped) and COURSE/class_report.json (the same figures as data)."))
+    report.add_argument("course", nargs="?", default=".", type=Path, help="the graded course folder; default: here")
+    report.add_argument("--pass-mark", type=float, default=50, metavar="PERCENT",
+                        help="list submissions below this share of the points as failing (default: %(default)s)")
+    report.add_argument("--db-url", metavar="URL", help="the gradebook's database URL (default: the course's setting)")
+    export = verbs.add_parser("export", help="export the grades: nbgrader's grades.csv, results.json, a Canvas CSV",
+                              description=(
+        "Run `nbgrader export` (COURSE/grades.csv), copy each student's results.json (Gradescope's format) to "
+        "COURSE/exports/results/<student>.json, and write COURSE/exports/canvas_grades.csv for Canvas's "
+        "Grades > Import (Student, ID, SIS User ID, SIS Login ID, Section, one column per assignment, "
+        "a Points Possible row)."))
+    export.add_argument("course", nargs="?", default=".", type=Path, help="the graded course folder; default: here")
+    export.add_argument("--id-column", choices=("sis_login_id", "sis_user_id", "id"), default="sis_login_id",
+                        help="the Canvas column that gets the nbgrader student id (default: %(default)s)")
+    export.add_argument("--db-url", metavar="URL", help="the gradebook's database URL (default: the course's setting)")
     return top
 
 
 def main(argv=None) -> int:
     args = parser().parse_args(argv)
-    return grade(args)
+    return {"grade": grade, "report": report, "export": export}[args.verb](args)
+
+
+def report(args) -> int:
+    from .class_report import write_report
+
+    try:
+        html_path, json_path = write_report(args.course, args.db_url, args.pass_mark / 100)
+    except Exception as error:
+        print(f"tensor-gears report: no report written: {error}", file=sys.stderr)
+        return 2
+    print(f"Class report: {html_path}\nIts figures as data: {json_path}")
+    return 0
+
+
+def export(args) -> int:
+    from .class_report.exports import export as export_grades
+
+    try:
+        exported = export_grades(args.course, args.db_url, args.id_column)
+    except Exception as error:
+        print(f"tensor-gears export: export failed: {error}", file=sys.stderr)
+        return 2
+    print(f"nbgrader grades: {exported.grades_csv}")
+    print(f"results.json of {len(exported.results)} students (Gradescope format): "
+          f"{exported.canvas_csv.parent / 'results'}/<student>.json")
+    print(f"Canvas gradebook import: {exported.canvas_csv}")
+    return 0
 
 
 def grade(args) -> int:

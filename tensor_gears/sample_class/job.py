@@ -20,6 +20,8 @@ from ..release import generate_release, nbgrader
 from ..sections import read_sections
 from ..sandbox.launch import describe_isolation
 from ..secret import ALLOW_DEFAULT, DEFAULT_SECRET, course_secret
+from ..class_report import write_report
+from ..class_report.exports import export
 
 STUDENTS = Path(__file__).resolve().parent / "students"
 COURSE = Path("build") / "sample_class"
@@ -74,8 +76,12 @@ def run(root: Path) -> None:
                             stdout=subprocess.PIPE, text=True, check=False)  # its progress goes to stderr, live
     print(graded.stdout.rstrip())
     nbgrader(course, "generate_feedback", ASSIGNMENT)
-    nbgrader(course, "export")
+    exported = export(course)  # runs `nbgrader export` too
+    report_html, report_json = write_report(course)
     print()
     print(f"Per-check details: {COURSE}/autograded/<student>/{ASSIGNMENT}/results.json")
     print(f"Feedback for students: {COURSE}/feedback/<student>/{ASSIGNMENT}/*.html")
     print(f"Grades export: {COURSE}/grades.csv")
+    print(f"Canvas gradebook import: {COURSE}/exports/{exported.canvas_csv.name}; "
+          f"results.json of each student: {COURSE}/exports/results/")
+    print(f"Class report: {COURSE}/{report_html.name} (its figures as data: {COURSE}/{report_json.name})")

@@ -1,0 +1,58 @@
+"""A gradebook CSV that Canvas imports (Grades > Import), in the layout Canvas documents.
+
+Canvas's instructor guide "How do I import grades in the Gradebook?" asks for the columns
+of its own gradebook export: Student, ID, SIS User ID, SIS Login ID, Section, then one column
+per assignment (a column whose title is not an existing assignment creates one), and
+its export's second row, "Points Possible", gives each assignment's points. Canvas finds
+each student by ID, SIS User ID or SIS Login ID; a blank score changes nothing.
+
+Here: Student is "Last, First" (the nbgrader id without names), ID is the gradebook's
+`lms_user_id` when it has one, and the nbgrader student id goes in the column `id_column`
+(SIS Login ID by default: nbgrader ids are usually the students' logins). A score is nbgrader's
+(after any late penalty, as in grades.csv's `score`). Students with no
+submission get a blank score, so importing never overwrites a grade with a missing one.
+"""
+
+import csv
+from pathlib import Path
+
+from nbgrader.api import Gradebook, MissingEntry
+
+STUDENT_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
+POINTS_POSSIBLE = "Points Possible"
+ID_COLUMNS = {"sis_login_id": "SIS Login ID", "sis_user_id": "SIS User ID", "id": "ID"}
+
+
+def score_text(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def canvas_rows(db_url: str, id_column: str = "sis_login_id") -> list[list[str]]:
+    """The CSV's rows: the header, the Points Possible row, then a row per student of the gradebook."""
+    column = ID_COLUMNS[id_column]
+    with Gradebook(db_url) as gradebook:
+        assignments = sorted(gradebook.assignments, key=lambda a: (a.duedate is None, a.duedate, a.name))
+        header = [*STUDENT_COLUMNS, *(assignment.name for assignment in assignments)]
+        rows = [header, [POINTS_POSSIBLE, "", "", "", "", *(score_text(a.max_score) for a in assignments)]]
+        for student in sorted(gradebook.students, key=lambda s: ((s.last_name or s.id).lower(), s.id)):
+            names = ", ".join(part for part in (student.last_name, student.first_name) if part)
+            row = dict.fromkeys(STUDENT_COLUMNS, "")
+            row["Student"] = names or student.id
+            row["ID"] = student.lms_user_id or ""
+            row[column] = student.id
+            scores = []
+            for assignment in assignments:
+                try:
+                    submission = gradebook.find_submission(assignment.name, student.id)
+                    scores.append(score_text(submission.score - (submission.late_submission_penalty or 0)))
+                except MissingEntry:
+                    scores.append("")
+            rows.append([*(row[name] for name in STUDENT_COLUMNS), *scores])
+    return rows
+
+
+def write_canvas_csv(db_url: str, path: Path, id_column: str = "sis_login_id") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as out:
+        csv.writer(out).writerows(canvas_rows(db_url, id_column))
+    return path
