@@ -19,3 +19,12 @@ c.Autograde.pre_convert_hook = "tensor_gears.nbgrader_glue.special_files.refuse_
 
 # A test cell the student deleted or edited is restored from the gradebook.
 c.OverwriteCells.add_missing_cells = True
+
+# Feedback: nbgrader's own steps, then a summary per function at the top of the page (each
+# check passed or failed and why, shapes and dtypes, measured speed against its threshold, the
+# line of the student's code that broke a rule), in nbgrader's feedback template.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    "tensor_gears.nbgrader_glue.feedback.FeedbackSummary",
+]
