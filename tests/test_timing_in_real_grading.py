@@ -1,5 +1,6 @@
-"""Timing verdicts hold in the real flow: `nbgrader autograde tensor_ops` grades a class
-while other processes keep both cores busy, and no correct function loses a timing point.
+"""Timing verdicts hold in the real flow: `tensor-gears grade` grades a class with two
+workers side by side while other processes keep both cores busy, and no correct function
+loses a timing point.
 
 Sixteen students hand in 01 and 03 only. Every 01 holds a correct `vectorized_add_relu`
 (the reference, or a correct variant from the bank; four of them also import TensorFlow,
@@ -9,7 +10,11 @@ one far past the 50x budget. The measured ratios are printed (run pytest with -s
 """
 
 import json
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -69,7 +74,9 @@ def graded_class(tmp_path_factory):
                                  "naive_matrix_dot": TOO_SLOW.format(repeats=repeats)}, NOTEBOOKS)
         expected[student] = 0
     with busy_cores():
-        run = nbgrader(course, "autograde", ASSIGNMENT, check=False)
+        run = subprocess.run([str(Path(sys.executable).parent / "tensor-gears"), "grade", "--workers", "2"],
+                             cwd=course, capture_output=True, text=True,
+                             env={**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"})
     return course, run, expected
 
 
