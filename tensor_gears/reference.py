@@ -14,7 +14,7 @@ from .notebooks import cells_by_grade_id, notebook_path, read
 from .submission import Submission
 
 SOURCE = Path(__file__).resolve().parents[1] / "source"
-MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n", re.M)
+MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*(?:\n|\Z)", re.M)
 PRELUDE = "import numpy as np\n"
 
 
