@@ -8,9 +8,9 @@ READY := $(VENV)/.ready
 # nbgrader shells out to alembic when it creates a gradebook: the venv's bin must be on PATH.
 RUN := PATH="$(BIN):$$PATH" PYTHONDONTWRITEBYTECODE=1
 
-.PHONY: setup sandbox postgres grade-sample test release tidy benchmark
+.PHONY: setup sandbox postgres browser grade-sample test release tidy benchmark student-lab
 
-setup: $(READY) sandbox postgres
+setup: $(READY) sandbox postgres browser
 
 # The box untrusted code runs in (tensor_gears/sandbox/box.py): bubblewrap and a user of its own.
 sandbox:
@@ -28,6 +28,13 @@ postgres:
 	echo 'create_main_cluster = false' > /etc/postgresql-common/createcluster.d/tensor-gears.conf && \
 	apt-get update -q && apt-get install -y -q postgresql; }; \
 	id -u tensor-gears-postgres >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin tensor-gears-postgres; fi
+
+# Chromium for the browser test (tests/test_browser.py): Debian's package, which the pinned
+# `playwright` drives through executable_path (Playwright's own browser downloads are not used).
+browser:
+	@if command -v chromium >/dev/null; then :; \
+	elif [ "$$(id -u)" != 0 ]; then echo "not root: chromium cannot be installed, so the browser test will fail"; \
+	else apt-get update -q && apt-get install -y -q chromium; fi
 
 $(READY): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,3 +56,12 @@ tidy: $(READY)
 
 benchmark: setup
 	$(RUN) $(BIN)/python benchmarks/autograde.py
+
+# The students' JupyterLab (student/: Validate, none of nbgrader's instructor or exchange
+# extensions, code cells that wrap), on a copy of release/tensor_ops/ in $(STUDENT_WORK)
+# (made once, then kept: it is the student's work).
+STUDENT_WORK ?= build/student
+student-lab: $(READY)
+	test -d $(STUDENT_WORK)/tensor_ops || { mkdir -p $(STUDENT_WORK) && cp -r release/tensor_ops $(STUDENT_WORK)/; }
+	cd $(STUDENT_WORK) && JUPYTER_CONFIG_PATH=$(CURDIR)/student $(RUN) $(BIN)/jupyter lab \
+		$$([ "$$(id -u)" = 0 ] && echo --allow-root)
