@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import psutil
 import pytest
 from nbgrader.api import Gradebook
 
@@ -92,8 +93,6 @@ def test_a_second_run_skips_the_graded_and_force_regrades_one(both_ways):
 
 
 def test_a_worker_killed_mid_student_costs_a_retry_not_a_grade(tmp_path):
-    import psutil
-
     from .conftest import submit
 
     course = make_course(tmp_path / "course")
@@ -121,6 +120,15 @@ def test_a_worker_killed_mid_student_costs_a_retry_not_a_grade(tmp_path):
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         for student in ("ada", "bo"):
             assert gradebook.find_submission(ASSIGNMENT, student).score == 15, stdout
+    left = [p.pid for p in psutil.process_iter() if cwd_of(p) == str(course)]
+    assert left == [], "the killed worker's boxes are still running"
+
+
+def cwd_of(process) -> str | None:
+    try:
+        return process.cwd()
+    except (psutil.Error, OSError):
+        return None
 
 
 def test_without_a_secret_the_command_refuses_to_grade(tmp_path):

@@ -50,7 +50,7 @@ class ControlGroups:
     `paths` (`box.in_cgroups`), then `start(pid)`, `seconds()` at will and `close()` at the end."""
 
     def __init__(self, memory: int = MEMORY_LIMIT, processes: int = PROCESS_LIMIT):
-        name = uuid.uuid4().hex
+        name = f"{os.getpid()}-{uuid.uuid4().hex}"  # the grader process that made it, first
         found = cgroup_root()
         self.group: Path | None = None
         self.usage_file = None
@@ -91,31 +91,54 @@ class ControlGroups:
     def kill_all(self) -> None:
         """Kill every process left in the box's cgroups (those that left its session too)."""
         group = next(iter(self.paths), None)
-        if group is None:
-            return
-        for _ in range(RETRIES):
-            pids = [int(p) for p in (group / "cgroup.procs").read_text().split()]
-            if not pids:
-                return
-            for pid in pids:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-            time.sleep(RETRY_SECONDS)
+        if group is not None:
+            kill_members(group)
 
     def close(self) -> None:
         self.kill_all()
         for group in [self.group] + self.limits:
-            if group is None:
-                continue
-            for _ in range(RETRIES):
-                try:
-                    group.rmdir()
-                    break
-                except OSError:  # busy while its last processes finish exiting
-                    time.sleep(RETRY_SECONDS)
+            if group is not None:
+                remove(group)
         self.group, self.limits = None, []
+
+
+def kill_members(group: Path) -> None:
+    """Kill every process in `group`, until none is left."""
+    for _ in range(RETRIES):
+        pids = [int(p) for p in (group / "cgroup.procs").read_text().split()]
+        if not pids:
+            return
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        time.sleep(RETRY_SECONDS)
+
+
+def remove(group: Path) -> None:
+    for _ in range(RETRIES):
+        try:
+            group.rmdir()
+            return
+        except OSError:  # busy while its last processes finish exiting
+            time.sleep(RETRY_SECONDS)
+
+
+def release_orphans() -> int:
+    """Kill what is left in the boxes of grader processes that died (a worker killed in the
+    middle of a student leaves its kernels and children behind) and remove their groups.
+    Returns how many boxes were released."""
+    released = set()
+    for root in [*CGROUP_ROOTS, *LIMIT_ROOTS.values()]:
+        parent = root / GROUP_PARENT
+        for group in sorted(parent.iterdir()) if parent.is_dir() else []:
+            creator = group.name.split("-", 1)[0]
+            if creator.isdigit() and not Path(f"/proc/{creator}").exists():
+                kill_members(group)
+                remove(group)
+                released.add(group.name)
+    return len(released)
 
 
 def make_group(path: Path) -> Path | None:
