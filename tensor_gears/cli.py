@@ -96,6 +96,7 @@ def grade(args) -> int:
     log_path = root / "tensor-gears-grade.log"
     logging.basicConfig(filename=log_path, level=logging.INFO, force=True,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.captureWarnings(True)  # nbgrader's and SQLAlchemy's warnings go to the log, not over the progress
     try:
         course = Course(root, args.db_url)
         settings = Settings(secret=course_secret(), cell_timeout=args.cell_timeout or course.cell_timeout())
@@ -144,7 +145,7 @@ def status_line(course, student: str, report: dict, trouble: list[str]) -> str:
     path = course.folder("autograded", student) / "results.json"
     score = json.loads(path.read_text())["score"] if path.exists() else 0
     seconds = report.get("seconds", 0.0)
-    return f"{score:>5g}/{TOTAL_POINTS}  {seconds:5.1f} s" + (f"  ({len(trouble)} problems)" if trouble else "")
+    return f"{score:>5g}/{TOTAL_POINTS}  {seconds:5.1f} s" + (f"  ({len(trouble)} problem{'s' * (len(trouble) > 1)})" if trouble else "")
 
 
 if __name__ == "__main__":

@@ -72,9 +72,10 @@ def run(root: Path) -> None:
     print(f"  student code runs in: {describe_isolation()}")
     if course_secret() == DEFAULT_SECRET:
         print("  hidden inputs seeded with the public default secret (a demo; set TENSOR_GEARS_SECRET for a course)")
-    graded = subprocess.run([str(Path(sys.executable).parent / "tensor-gears"), "grade", str(course)],
-                            stdout=subprocess.PIPE, text=True, check=False)  # its progress goes to stderr, live
-    print(graded.stdout.rstrip())
+    command = [str(Path(sys.executable).parent / "tensor-gears"), "grade", str(course)]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as graded:  # progress goes to stderr
+        for line in graded.stdout:
+            print(line, end="", flush=True)
     nbgrader(course, "generate_feedback", ASSIGNMENT)
     exported = export(course)  # runs `nbgrader export` too
     report_html, report_json = write_report(course)
