@@ -1,13 +1,14 @@
 """nbgrader configuration of the tensor-gears course (run nbgrader from this folder)."""
 
 from tensor_gears import nbgrader_glue
+from tensor_gears.core.stand_in import STUB
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
 
 c.CourseDirectory.course_id = "tensor-gears"
 
 # What students see in place of a solution.
-c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.code_stub = {"python": STUB}
 
 # Autograde: the kernel runs in the sandbox; the hidden checks score the hidden-check cells
 # from this trusted process; a dying kernel or an unreadable notebook costs only that

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from tensor_gears.contract import ASSIGNMENT, NOTEBOOKS
 from tensor_gears.core import Settings, grade_student
+from tensor_gears.core.stand_in import STUB
 from tensor_gears.notebooks import notebook_path
 from tensor_gears.sample_class.job import STUDENTS, stage_course, stage_student
 from tensor_gears.sandbox import box
@@ -32,7 +33,7 @@ from tensor_gears.submission import Submission
 
 STARTS = 5  # starts measured per kind, the median is printed
 
-UNWIRED = 'c = get_config()\nc.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}\n'
+UNWIRED = f"c = get_config()\nc.ClearSolutions.code_stub = {{'python': {STUB!r}}}\n"
 MEASURE = """
 import resource, subprocess, sys, time
 start = time.perf_counter()

@@ -11,11 +11,12 @@ import pytest
 from nbgrader.api import Gradebook
 
 from tensor_gears.contract import ASSIGNMENT, NOTEBOOKS, TASKS
+from tensor_gears.core.stand_in import STUB
 from tensor_gears.reference import solution
 from tensor_gears.release import nbgrader
 from tensor_gears.sample_class.job import COURSE, run, student_names
 
-from .conftest import REPO, make_course
+from .conftest import REPO, make_course, submit
 
 # Expected points per notebook (01 to 05), then the total, for each sample student.
 EXPECTED = {
@@ -118,10 +119,10 @@ def course_without_checks(tmp_path_factory):
     """The reference solutions autograded by nbgrader with no hidden checks wired in."""
     course = make_course(tmp_path_factory.mktemp("unwired"))
     (course / "nbgrader_config.py").write_text(
-        'c = get_config()\nc.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}\n'
+        f"c = get_config()\nc.ClearSolutions.code_stub = {{'python': {STUB!r}}}\n"
     )
     nbgrader(course, "generate_assignment", ASSIGNMENT)
-    shutil.copytree(course / "source" / ASSIGNMENT, course / "submitted" / "reference" / ASSIGNMENT)
+    submit(course, "reference", {task.name: "reference" for task in TASKS})
     nbgrader(course, "autograde", ASSIGNMENT)
     return course
 

@@ -85,6 +85,7 @@ SNAPSHOT_JS = """() => Array.from(document.querySelectorAll('%s')).map(cell => {
             return {mime: typed ? typed.dataset.mimeType : '', text: out.textContent,
                     img: out.querySelector('img') !== null};
         }),
+        source: content ? Array.from(content.querySelectorAll('.cm-line')).map(l => l.textContent).join('\\n') : '',
         wraps: content ? content.classList.contains('cm-lineWrapping') : null,
         overflow: scroller ? scroller.scrollWidth - scroller.clientWidth : 0,
     };
@@ -358,6 +359,8 @@ def hidden_cell_problems(nb, cells: list[dict]) -> list[str]:
             continue
         function = grade_id(cell).removeprefix("hidden_").split("__")[0]
         printed = "\n".join(o["text"] for o in shown["outputs"] if o["mime"] == "application/vnd.jupyter.stdout")
+        if "NBGRADER_EXECUTION" in shown["source"] or "import os" in shown["source"]:
+            found.append(f"cell {index} ({grade_id(cell)}) shows the grader's guard: {shown['source'][:300]!r}")
         if not PROMPT_DONE.match(shown["prompt"]):
             found.append(f"cell {index} ({grade_id(cell)}) did not run")
         elif error_text(shown) or f"Hidden checks of {function}" not in printed or "point" not in printed:

@@ -158,6 +158,7 @@ def test_the_page_shows_no_hidden_check_code_inputs_or_solutions(graded):
     leaked = [line for line in check_code if len(line) > 25 and line in text]
     assert not leaked, f"the feedback shows hidden check code: {leaked[:3]}"
     assert "check_naive" not in text  # nor the checks' names
+    assert "NBGRADER_EXECUTION" not in text and "HIDDEN TESTS" not in text  # hidden cells as released
     # no solution line the student did not write, beyond what the release shows
     public = (REPO / "release" / ASSIGNMENT / f"{NOTEBOOK}.ipynb").read_text()
     own = "\n".join(cell.source for cell in autograded.cells if cell.cell_type == "code")

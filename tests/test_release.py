@@ -6,6 +6,7 @@ import re
 import pytest
 
 from tensor_gears.contract import NOTEBOOKS, tasks_of
+from tensor_gears.core.stand_in import blank_student_version
 from tensor_gears.notebooks import cells_by_grade_id, notebook_path, read
 
 from .conftest import REPO
@@ -13,6 +14,7 @@ from .conftest import REPO
 RELEASE = REPO / "release"
 SOURCE = REPO / "source"
 SOLUTION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
+HIDDEN_TESTS = re.compile(r"### BEGIN HIDDEN TESTS\n.*?### END HIDDEN TESTS\n", re.S)
 
 
 def test_release_equals_a_fresh_generation(released_course):
@@ -44,7 +46,9 @@ def test_release_leaks_no_solution_and_no_hidden_check(name):
         leaked = [line for line in solution.splitlines() if line.strip() and line in stub]
         assert not leaked, f"release/{name}: {task.name} keeps solution lines {leaked}"
         for hidden in task.hidden_cells:
-            assert release_cells[hidden.grade_id].source == source_cells[hidden.grade_id].source
+            released = release_cells[hidden.grade_id].source
+            assert released == HIDDEN_TESTS.sub("", source_cells[hidden.grade_id].source)
+            assert "NBGRADER_EXECUTION" not in released, f"release/{name}: {hidden.grade_id} shows its guard"
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
@@ -55,3 +59,11 @@ def test_every_answer_cell_raises_not_implemented(name):
         exec(compile(cells[task.answer_id].source, task.answer_id, "exec"), namespace)
         with pytest.raises(NotImplementedError):
             namespace[task.name](*[None] * len(task.params))
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_the_stand_in_for_an_unreadable_notebook_has_the_release_answer_cells(name):
+    blank = cells_by_grade_id(blank_student_version(name))
+    released = cells_by_grade_id(read(notebook_path(RELEASE, name)))
+    for task in tasks_of(name):
+        assert blank[task.answer_id].source == released[task.answer_id].source

@@ -106,16 +106,22 @@ def run_cell(source: str, execution: str | None) -> subprocess.CompletedProcess:
 
 
 def test_hidden_cells_describe_and_fail_closed(notebook):
+    """Students see a cell that only prints what is checked; the guard that makes it fail under
+    an nbgrader with no hidden checks wired in is a hidden-tests block, restored at grading."""
     name, nb = notebook
     cells = cells_by_grade_id(nb)
     for task in tasks_of(name):
         for hidden in task.hidden_cells:
             source = cells[hidden.grade_id].source
-            assert "assert" not in source and "BEGIN HIDDEN" not in source
-            assert f"({hidden.points} points)" in source
-            student_run = run_cell(source, None)
-            assert student_run.returncode == 0 and student_run.stderr == ""
-            assert task.name in student_run.stdout
+            assert "assert" not in source and f"({hidden.points} points)" in source
+            assert source.count("### BEGIN HIDDEN TESTS") == source.count("### END HIDDEN TESTS") == 1
+            students_see = re.sub(r"### BEGIN HIDDEN TESTS\n.*?### END HIDDEN TESTS\n", "", source, flags=re.S)
+            assert "NBGRADER_EXECUTION" not in students_see
+            for execution in (None, "validate", "autograde"):
+                student_run = run_cell(students_see, execution)
+                assert student_run.returncode == 0 and student_run.stderr == "", student_run.stderr
+                assert task.name in student_run.stdout
+            assert run_cell(source, None).stdout == run_cell(students_see, None).stdout
             assert run_cell(source, "validate").returncode == 0
             graded_without_checks = run_cell(source, "autograde")
             assert graded_without_checks.returncode != 0, f"{hidden.grade_id} must fail closed under autograde"

@@ -2,6 +2,7 @@
 with a note at the top saying why, so it scores 0 and the student's other notebooks count."""
 
 import re
+import textwrap
 
 from nbformat.v4 import new_markdown_cell
 
@@ -9,8 +10,9 @@ from ..notebooks import nbgrader_meta, notebook_path, read
 from ..reference import SOURCE
 
 UNREADABLE_CELL = "tensor-gears-unreadable"
-SOLUTION = re.compile(r"### BEGIN SOLUTION\n.*?### END SOLUTION", re.S)
-STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
+SOLUTION = re.compile(r"^([ \t]*)### BEGIN SOLUTION\n.*?### END SOLUTION", re.S | re.M)
+# What students see in place of a solution (nbgrader_config.py gives it to ClearSolutions).
+STUB = '# YOUR CODE HERE\nraise NotImplementedError("replace this line with your code")'
 
 
 def blank_student_version(name: str):
@@ -18,7 +20,7 @@ def blank_student_version(name: str):
     nb = read(notebook_path(SOURCE, name))
     for cell in nb.cells:
         if nbgrader_meta(cell).get("solution"):
-            cell.source = SOLUTION.sub(STUB, cell.source)
+            cell.source = SOLUTION.sub(lambda marker: textwrap.indent(STUB, marker.group(1)), cell.source)
     return nb
 
 

@@ -7,7 +7,9 @@ and puts, at the top of the page, one block per function: its points, each check
 failed with its message, the shapes and dtypes the messages name, the measured speed ratio
 of a timing check against its threshold, and for a broken rule the line of the student's own
 code that broke it. The notebook follows as usual, in nbgrader's own `feedback` template,
-so `release_feedback` and the formgrader work unchanged.
+so `release_feedback` and the formgrader work unchanged. Each hidden-check cell is shown as
+the student saw it in the release: without the guard (a hidden-tests block) that autograde
+restored into it.
 
 Nothing hidden reaches the page: only what the hidden cell's report already shows (check
 descriptions, messages, measured figures) and lines of the student's own (unlocked) cells.
@@ -31,6 +33,7 @@ LINE = re.compile(r"\bline (\d+)\b")
 QUOTED_AT_LINE = re.compile(r"`([^`]+)` \((?:at )?line (\d+)\)")
 ARRAY = re.compile(r"(?:(?P<name>\b[A-Za-z_]\w*): )?(?P<shape>\((?:\d+(?:, ?\d+)*,?)?\)) "
                    r"(?P<dtype>(?:u?int|float|complex)\d+|bool|object)(?P<view> \((?:a transposed|a non-contiguous) view\))?")
+GUARD = re.compile(r"^### BEGIN HIDDEN TESTS\n.*?^### END HIDDEN TESTS\n", re.S | re.M)
 RETURNED = re.compile(r"returned (?P<what>shape|dtype) (?P<got>.+?), expected (?P<wanted>.+?)(?=$|;|\s\()")
 
 # What each rule asks for, in the words of the task contract (public).
@@ -96,6 +99,9 @@ class FeedbackSummary(Preprocessor):
     enabled = Bool(True, help="Whether to add the summary to the feedback page").tag(config=True)
 
     def preprocess(self, nb, resources):
+        for cell in nb.cells:
+            if HIDDEN.match(grade_id(cell) or "") and nbgrader_meta(cell).get("locked"):
+                cell.source = GUARD.sub("", cell.source)
         functions = summarise(nb)
         nb.cells = [cell for cell in nb.cells if cell.get("metadata", {}).get("tensor_gears_summary") is None]
         if functions:
