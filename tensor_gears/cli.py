@@ -99,7 +99,9 @@ def grade(args) -> int:
     logging.captureWarnings(True)  # nbgrader's and SQLAlchemy's warnings go to the log, not over the progress
     try:
         course = Course(root, args.db_url)
-        settings = Settings(secret=course_secret(), cell_timeout=args.cell_timeout or course.cell_timeout())
+        execution = course.execution()
+        settings = Settings(secret=course_secret(), cell_timeout=args.cell_timeout or execution.timeout,
+                            output_limit=execution.output_limit)
     except Exception as error:
         print(f"tensor-gears grade: grading refused: {error}", file=sys.stderr)
         return 2

@@ -7,12 +7,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import psutil
 import pytest
+from nbformat.v4 import new_code_cell
 from nbgrader.api import Gradebook
 
 from tensor_gears.contract import ASSIGNMENT
 from tensor_gears.nbgrader_glue.results_json import grade_ids_in_order
+from tensor_gears.notebooks import read
 from tensor_gears.release import nbgrader
 from tensor_gears.sample_class.job import STUDENTS, stage_student
 
@@ -139,3 +142,28 @@ def test_without_a_secret_the_command_refuses_to_grade(tmp_path):
     refused = subprocess.run([TENSOR_GEARS, "grade"], cwd=course, capture_output=True, text=True, env=env)
     assert refused.returncode == 2
     assert "grading refused: no course secret is set" in refused.stderr
+
+
+def test_the_courses_cell_time_and_output_limits_apply(tmp_path):
+    """nbgrader_config.py's `Execute.timeout` and `ContainedExecute.output_limit` hold for
+    `tensor-gears grade` as for `nbgrader autograde`."""
+    from .conftest import submit
+
+    course = make_course(tmp_path / "course")
+    with (course / "nbgrader_config.py").open("a") as config:
+        config.write("\nc.Execute.timeout = 5\nc.ContainedExecute.output_limit = 2000\n")
+    nbgrader(course, "generate_assignment", ASSIGNMENT)
+    folder = submit(course, "ada", {"flatten_images": "reference", "naive_transpose": "reference",
+                                    "make_batches": "reference"}, ("04_reshaping",))
+    path = folder / "04_reshaping.ipynb"
+    nb = read(path)
+    nb.cells += [new_code_cell('print("x" * 100_000)', id="flood"), new_code_cell("import time\ntime.sleep(60)", id="nap")]
+    nbformat.write(nb, str(path))
+    graded = run(TENSOR_GEARS, "grade", "--workers", "1", cwd=course)
+    assert graded.returncode == 0, graded.stdout + graded.stderr[-3000:]
+    cells = {cell.get("id"): cell for cell in read(course / "autograded" / "ada" / ASSIGNMENT / path.name).cells}
+    flood = "".join(out.get("text", "") for out in cells["flood"].outputs)
+    assert len(flood) < 2100 and "[output truncated: more than 2000 characters]" in flood
+    assert "CellTimeoutError" in [out.ename for out in cells["nap"].outputs if out.output_type == "error"]
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        assert gradebook.find_submission(ASSIGNMENT, "ada").score == 15

@@ -13,11 +13,11 @@ from pathlib import Path
 from nbgrader.converters import Autograde
 from nbgrader.converters.base import NbGraderException
 from nbgrader.coursedir import CourseDirectory
-from nbgrader.preprocessors import Execute
 from traitlets.config import Config, PyFileConfigLoader
 
 from ..contract import ASSIGNMENT, NOTEBOOKS
 from . import GLUE, autograde_preprocessors
+from .execute import ContainedExecute
 from .apply_report import REPORTS
 from .exporter import TolerantNotebookExporter
 from .special_files import refuse_in
@@ -44,9 +44,10 @@ class Course:
         for step in Autograde.class_traits()["sanitize_preprocessors"].default():
             self.sanitizer.register_preprocessor(step, enabled=True)
 
-    def cell_timeout(self) -> int:
-        """The course's time limit per cell (nbgrader's Execute.timeout), as autograde applies it."""
-        return int(self.config.Execute.get("timeout", Execute.class_traits()["timeout"].default()))
+    def execution(self) -> ContainedExecute:
+        """nbgrader's Execute step as this course configures it: its time limit per cell
+        (`Execute.timeout`) and output limit per cell (`ContainedExecute.output_limit`)."""
+        return ContainedExecute(config=self.config)
 
     def directory(self, student: str = "*") -> CourseDirectory:
         return CourseDirectory(config=self.config, root=str(self.root), assignment_id=ASSIGNMENT, student_id=student)
