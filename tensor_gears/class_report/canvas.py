@@ -3,7 +3,8 @@
 Canvas's instructor guide "How do I import grades in the Gradebook?" asks for the columns
 of its own gradebook export: Student, ID, SIS User ID, SIS Login ID, Section, then one column
 per assignment (a column whose title is not an existing assignment creates one), and
-its export's second row, "Points Possible", gives each assignment's points. Canvas finds
+its export's second row, "    Points Possible" (indented, as Canvas writes it; the importer
+recognises the row by those words), gives each assignment's points. Canvas finds
 each student by ID, SIS User ID or SIS Login ID; a blank score changes nothing.
 
 Here: Student is "Last, First" (the nbgrader id without names), ID is the gradebook's
@@ -19,7 +20,7 @@ from pathlib import Path
 from nbgrader.api import Gradebook, MissingEntry
 
 STUDENT_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
-POINTS_POSSIBLE = "Points Possible"
+POINTS_POSSIBLE = "    Points Possible"  # as in Canvas's own export
 ID_COLUMNS = {"sis_login_id": "SIS Login ID", "sis_user_id": "SIS User ID", "id": "ID"}
 
 
