@@ -1,10 +1,12 @@
 """`tensor-gears grade` against plain `nbgrader autograde`: the same class graded both ways
 gives the same gradebook, row for row; the command shows progress, resumes, and regrades."""
 
+import glob
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -116,6 +118,8 @@ def test_a_worker_killed_mid_student_costs_a_retry_not_a_grade(tmp_path):
             except psutil.NoSuchProcess:
                 pass
     assert worker is not None, "no worker was seen grading"
+    scratch = f"{tempfile.gettempdir()}/tensor-gears-*-{worker.pid}-*"
+    assert glob.glob(scratch), "the worker grading has no scratch folder"
     worker.kill()
     stdout, stderr = grading.communicate(timeout=600)
     assert grading.returncode == 0, stdout + stderr[-3000:]
@@ -125,6 +129,7 @@ def test_a_worker_killed_mid_student_costs_a_retry_not_a_grade(tmp_path):
             assert gradebook.find_submission(ASSIGNMENT, student).score == 15, stdout
     left = [p.pid for p in psutil.process_iter() if cwd_of(p) == str(course)]
     assert left == [], "the killed worker's boxes are still running"
+    assert glob.glob(scratch) == [], "the killed worker's scratch folders are left"
 
 
 def cwd_of(process) -> str | None:

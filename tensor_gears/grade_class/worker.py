@@ -5,6 +5,7 @@ import traceback
 
 from ..core import Settings, grade_student
 from ..sandbox.cgroups import release_orphans
+from ..sandbox.scratch import remove_orphans
 
 log = logging.getLogger("tensor_gears")
 
@@ -12,8 +13,9 @@ log = logging.getLogger("tensor_gears")
 def grade_submission(student: str, notebooks: dict[str, bytes], settings: Settings) -> dict:
     """The core's report; if the core itself fails, a report in which every notebook's
     hidden cells score 0 with the grader-failed message (the gradebook then says so).
-    First, the boxes of a worker that died on this machine are cleared."""
+    First, the boxes and scratch folders of a worker that died on this machine are cleared."""
     release_orphans()
+    remove_orphans()
     try:
         return grade_student(student, notebooks, settings)
     except Exception:

@@ -11,13 +11,13 @@ processes; folder, cgroups and every process left in them go when the kernel doe
 import os
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 
 from . import box, launch
 from .cgroups import ControlGroups
+from .scratch import scratch_folder
 
 
 class SandboxedKernelManager(AsyncKernelManager):
@@ -26,7 +26,7 @@ class SandboxedKernelManager(AsyncKernelManager):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         launch.isolation()  # refuse to start an unboxed kernel unless the instructor allowed it
-        self.folder = Path(tempfile.mkdtemp(prefix="tensor-gears-kernel-"))
+        self.folder = scratch_folder("kernel")
         (self.folder / "ipc").mkdir()
         self.transport = "ipc"
         self.ip = str(self.folder / "ipc" / "kernel")

@@ -6,21 +6,20 @@ import shutil
 import signal
 import struct
 import subprocess
-import tempfile
 import time
-from pathlib import Path
 
 from ..errors import ChildError, ChildTimeout
 from . import launch
 from .cgroups import ClockError, ControlGroups
 from .harness import MAX_BLOB, frame_bytes, parse_frame
+from .scratch import scratch_folder
 
 
 class Child:
     """A running child. Use as a context manager; every request has a time limit."""
 
     def __init__(self):
-        self.workdir = Path(tempfile.mkdtemp(prefix="tensor-gears-child-"))
+        self.workdir = scratch_folder("child")
         to_child_r, self._to_child = os.pipe()
         self._from_child, from_child_w = os.pipe()
         self.clock = ControlGroups()
