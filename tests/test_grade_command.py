@@ -23,7 +23,7 @@ from tensor_gears.sample_class.job import STUDENTS, stage_student
 
 from .conftest import make_course
 
-CLASS = ("perfect", "mistakes", "partial", "broken_file", "untouched")
+CLASS = ("perfect", "mistakes", "broken_file", "untouched")  # full, partial and no credit; a broken file
 TENSOR_GEARS = str(Path(sys.executable).parent / "tensor-gears")
 
 
@@ -91,8 +91,8 @@ def test_a_second_run_skips_the_graded_and_force_regrades_one(both_ways):
     again = run(TENSOR_GEARS, "grade", cwd=parallel)
     assert again.returncode == 0 and f"{len(CLASS)} already graded, skipped" in again.stdout
     assert "Grading 0 students" in again.stdout
-    shutil.rmtree(parallel / "autograded" / "partial")
-    forced = run(TENSOR_GEARS, "grade", "--force", "--student", "perfect", "--student", "partial", cwd=parallel)
+    shutil.rmtree(parallel / "autograded" / "mistakes")
+    forced = run(TENSOR_GEARS, "grade", "--force", "--student", "perfect", "--student", "mistakes", cwd=parallel)
     assert forced.returncode == 0 and "Grading 2 students" in forced.stdout, forced.stderr[-2000:]
     assert gradebook_rows(parallel) == before
 
