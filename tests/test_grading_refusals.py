@@ -8,6 +8,8 @@ for that case is set.
 
 import json
 import os
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -21,10 +23,17 @@ from .conftest import make_course, submit
 NOTEBOOK = "02_broadcasting"
 
 
-@pytest.fixture
-def course(tmp_path):
-    course = make_course(tmp_path / "course")
+@pytest.fixture(scope="module")
+def released(tmp_path_factory):
+    course = make_course(tmp_path_factory.mktemp("released"))
     nbgrader(course, "generate_assignment", ASSIGNMENT)
+    return course
+
+
+@pytest.fixture
+def course(released, tmp_path):
+    """A fresh copy of the released course (gradebook included), with one submission."""
+    course = Path(shutil.copytree(released, tmp_path / "course"))
     submit(course, "ada", {task.name: "reference" for task in TASKS if task.notebook == NOTEBOOK}, (NOTEBOOK,))
     return course
 
