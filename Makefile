@@ -1,16 +1,24 @@
 # Two entry points for everyone: `make grade-sample` (the main job) and `make test`.
 # Both build the virtual environment at .venv first, from the pinned requirements.lock.
 
-PYTHON ?= python3.11
+# Debian's interpreter where there is one: every account can read it (the rootless box, the
+# hub's users and the sandbox user run the environment's Python, not only root).
+PYTHON ?= $(firstword $(wildcard /usr/bin/python3.11) python3.11)
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 READY := $(VENV)/.ready
 # nbgrader shells out to alembic when it creates a gradebook: the venv's bin must be on PATH.
 RUN := PATH="$(BIN):$$PATH" PYTHONDONTWRITEBYTECODE=1
 
-.PHONY: setup sandbox postgres browser grade-sample test release tidy benchmark student-lab
+.PHONY: setup accounts sandbox postgres browser grade-sample test release tidy benchmark student-lab
 
-setup: $(READY) sandbox postgres browser
+setup: $(READY) sandbox accounts postgres browser
+
+# The course's local accounts (hub/accounts.sh): an unprivileged instructor, who grades in the
+# rootless box in the tests, a grader TA and three students, for `make hub` and its tests.
+accounts:
+	@if [ "$$(id -u)" != 0 ]; then echo "not root: the course's test accounts cannot be created"; \
+	else sh hub/accounts.sh; fi
 
 # The box untrusted code runs in (tensor_gears/sandbox/box.py): bubblewrap and a user of its own.
 sandbox:
@@ -37,7 +45,8 @@ browser:
 	else apt-get update -q && apt-get install -y -q chromium; fi
 
 $(READY): pyproject.toml requirements.lock
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test "$$(readlink -f $(BIN)/python 2>/dev/null)" = "$$(readlink -f $$(command -v $(PYTHON)))" || \
+		{ rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check setuptools==80.9.0 -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(READY)
