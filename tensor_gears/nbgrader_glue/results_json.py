@@ -13,7 +13,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from ..contract import TASKS
 from ..core.hidden_cells import CHECKS_METADATA
 from ..notebooks import cells_by_grade_id, error_summary, failed, nbgrader_meta
-from ..sandbox.launch import describe_isolation
+from ..sandbox.launch import describe_isolation, isolation
 
 
 class WriteResults(NbGraderPreprocessor):
@@ -47,7 +47,8 @@ class WriteResults(NbGraderPreprocessor):
         order = {cell_id: index for index, cell_id in enumerate(grade_ids_in_order())}
         ordered = sorted(tests.values(), key=lambda test: order.get(test["name"], len(order)))
         path.write_text(json.dumps({"score": sum(t["score"] for t in ordered), "tests": ordered,
-                                    "extra_data": {"isolation": describe_isolation()}}, indent=1))
+                                    "extra_data": {"isolation": describe_isolation(),
+                                                   "isolation_mode": isolation()}}, indent=1))
         return nb, resources
 
 

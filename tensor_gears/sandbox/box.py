@@ -1,12 +1,20 @@
 """The box every piece of untrusted Python runs in: the check child and the notebook kernel.
 
-It wraps a command in bubblewrap (`bwrap`, from Debian) and `setpriv`: a mount namespace
-that holds only the system's `/usr` (and `/etc/fonts`, for plots), the interpreter and the
-virtual environment, read-only,
-a private writable working folder and `/tmp`, both size-capped in memory; no network (its own network
-namespace); its own pid namespace, so every process it starts dies with it and nothing
-outside can be signalled; an unprivileged user of its own; and an environment built from
+It wraps a command in bubblewrap (`bwrap`, from Debian): a mount namespace that holds only
+the system's `/usr` (and `/etc/fonts`, for plots), the interpreter and the virtual
+environment, read-only, a private writable working folder and `/tmp`, both size-capped in
+memory; no network (its own network namespace); its own pid namespace, so every process it
+starts dies with it and nothing outside can be signalled; and an environment built from
 nothing. Memory, processes and CPU are limited by the caller (cgroups, rlimits).
+
+It comes in two modes, chosen by who grades:
+- `root`: bubblewrap as root, then `setpriv` to an unprivileged user of the box's own
+  (`tensor-gears-sandbox`), never the grader's;
+- `rootless` (an instructor's own account, e.g. on a JupyterHub): bubblewrap in an
+  unprivileged user namespace of its own, with no capabilities and no further user
+  namespaces inside; student code is `nobody` inside, but the grader's own account to the
+  rest of the machine, so only the namespaces keep it from the grader's files. Processes are
+  capped per box by RLIMIT_NPROC, counted in the box's own user namespace.
 
 Nothing of the course is inside: no notebooks, no source or release folders, no gradebook,
 no package checks (the package is not mounted, only the environment's site-packages).
@@ -15,8 +23,10 @@ no package checks (the package is not mounted, only the environment's site-packa
 import os
 import pwd
 import shutil
+import subprocess
 import sys
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 SANDBOX_USER = "tensor-gears-sandbox"  # created by `make setup`; `nobody` where it is missing
@@ -24,21 +34,44 @@ WORK = "/sandbox/work"  # the private writable working folder, inside the box
 WORK_SIZE = 64 << 20  # bytes that may be written in WORK (a tmpfs: the host's disk cannot fill up)
 TMP_SIZE = 64 << 20  # bytes of the box's /tmp
 FONTS = "/etc/fonts"  # read-only too: Matplotlib's fonts are found through it
+ROOTLESS_ID = 65534  # who student code is inside a rootless box (`nobody`)
+ROOTLESS_PROCESSES = 256  # processes and threads in one rootless box (TensorFlow starts a few dozen threads)
+USERNS_SETTINGS = ("user.max_user_namespaces (above 0), kernel.unprivileged_userns_clone=1 on kernels that have it, "
+                   "kernel.apparmor_restrict_unprivileged_userns=0 on Ubuntu 24.04 and later")
 
 
 class SandboxUnavailable(RuntimeError):
-    """This machine cannot build the box (no bwrap, not root)."""
+    """This machine cannot build the box (no bwrap, or no user namespaces for a grader that is not root)."""
+
+
+def mode() -> str:
+    """`root` or `rootless`: the box this process builds (raises SandboxUnavailable if none)."""
+    reason = available()
+    if reason is not None:
+        raise SandboxUnavailable(reason)
+    return "root" if os.geteuid() == 0 else "rootless"
 
 
 def available() -> str | None:
     """Why the box cannot be built here, or None when it can."""
     if shutil.which("bwrap") is None:
-        return "bubblewrap (bwrap) is not installed: run `make setup` as root"
-    if shutil.which("setpriv") is None:
-        return "setpriv (util-linux) is not installed"
-    if os.geteuid() != 0:
-        return "grading must run as root to give untrusted code a user and namespaces of its own"
-    return None
+        return "bubblewrap (bwrap) is not installed: ask the administrator to install it (Debian: bubblewrap)"
+    if os.geteuid() == 0:
+        return None if shutil.which("setpriv") else "setpriv (util-linux) is not installed"
+    return user_namespaces_refused()
+
+
+@cache
+def user_namespaces_refused() -> str | None:
+    """Why bubblewrap cannot make an unprivileged user namespace here, or None when it can."""
+    probe = subprocess.run(["bwrap", "--unshare-user", "--unshare-pid", "--unshare-net", "--disable-userns",
+                            "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64",
+                            "/lib64", "--", "/usr/bin/true"], capture_output=True, text=True)
+    if probe.returncode == 0:
+        return None
+    said = (probe.stderr.strip().splitlines() or ["no message"])[-1]
+    return (f"the grader is not root and this machine refuses unprivileged user namespaces (bwrap: {said}); "
+            f"ask the administrator to allow them: {USERNS_SETTINGS}")
 
 
 def sandbox_ids() -> tuple[int, int]:
@@ -67,16 +100,21 @@ class Box:
     cgroups: list[Path] = field(default_factory=list)  # joined before the box starts
 
     def prepare(self) -> None:
-        """Hand the bound folders to the sandbox user (run as root, before the start)."""
-        uid, gid = sandbox_ids()
-        for folder in [host for host, _ in self.binds]:
-            os.chown(folder, uid, gid)
+        """Hand the bound folders to the sandbox user (root mode, before the start)."""
+        if mode() == "root":
+            uid, gid = sandbox_ids()
+            for folder in [host for host, _ in self.binds]:
+                os.chown(folder, uid, gid)
 
     def command(self, argv: list[str]) -> list[str]:
-        """`argv` run inside the box, as the sandbox user."""
-        uid, gid = sandbox_ids()
-        wrapped = [
-            "bwrap", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+        """`argv` run inside the box, as the sandbox user (root) or `nobody` in its own user namespace."""
+        rootless = mode() == "rootless"
+        wrapped = ["bwrap"]
+        if rootless:
+            wrapped += ["--unshare-user", "--disable-userns", "--uid", str(ROOTLESS_ID), "--gid", str(ROOTLESS_ID),
+                        "--cap-drop", "ALL"]
+        wrapped += [
+            "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
             "--die-with-parent", "--new-session",
             "--ro-bind", "/usr", "/usr",
             "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
@@ -93,8 +131,12 @@ class Box:
         wrapped += ["--chdir", WORK, "--clearenv"]
         for name, value in self.environment.items():
             wrapped += ["--setenv", name, value]
-        wrapped += ["--", "setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups",
-                    "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"] + argv
+        if rootless:  # counted in the box's own user namespace, so only the box's processes count
+            wrapped += ["--", "prlimit", f"--nproc={ROOTLESS_PROCESSES}", "--"] + argv
+        else:
+            uid, gid = sandbox_ids()
+            wrapped += ["--", "setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups",
+                        "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"] + argv
         return in_cgroups(self.cgroups, wrapped)
 
 

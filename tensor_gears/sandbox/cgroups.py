@@ -12,6 +12,7 @@ import os
 import signal
 import time
 import uuid
+from functools import cache
 from pathlib import Path
 
 CGROUP_ROOTS = (Path("/sys/fs/cgroup/cpuacct"), Path("/sys/fs/cgroup/unified"), Path("/sys/fs/cgroup"))
@@ -57,10 +58,10 @@ class ControlGroups:
         if found is not None:
             parent, self.usage_file = found
             self.group = make_group(parent / name)
-        self.limits = [group for group in (
-            limited(LIMIT_ROOTS["memory"], name, {"memory.limit_in_bytes": memory, "memory.memsw.limit_in_bytes": memory}),
-            limited(LIMIT_ROOTS["pids"], name, {"pids.max": processes}),
-        ) if group is not None]
+        self.memory = limited(LIMIT_ROOTS["memory"], name,
+                              {"memory.limit_in_bytes": memory, "memory.memsw.limit_in_bytes": memory})
+        self.pids = limited(LIMIT_ROOTS["pids"], name, {"pids.max": processes})
+        self.limits = [group for group in (self.memory, self.pids) if group is not None]
         self.pid: int | None = None
 
     @property
@@ -100,6 +101,17 @@ class ControlGroups:
             if group is not None:
                 remove(group)
         self.group, self.limits = None, []
+
+
+@cache
+def controls() -> list[str]:
+    """What a box's cgroups control on this machine, for this grader: CPU, memory, processes."""
+    probe = ControlGroups()
+    try:
+        return [name for name, group in (("CPU", probe.group), ("memory", probe.memory), ("processes", probe.pids))
+                if group is not None]
+    finally:
+        probe.close()
 
 
 def kill_members(group: Path) -> None:

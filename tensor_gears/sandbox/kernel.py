@@ -5,7 +5,8 @@ and nbclient talk over IPC sockets in a private folder (the box has no network),
 kernel command runs inside the box, as the sandbox user, in an empty private working
 folder (not `autograded/<student>/<assignment>/`, which holds the notebook with its
 hidden cells, nor anywhere near the gradebook) and in cgroups that cap its memory and
-processes; folder, cgroups and every process left in them go when the kernel does.
+processes (where there are none, rlimits cap each process); folder, cgroups and every
+process left in them go when the kernel does.
 """
 
 import os
@@ -48,8 +49,11 @@ class SandboxedKernelManager(AsyncKernelManager):
         sandbox = box.Box(binds=[(self.folder / "ipc", str(self.folder / "ipc"))],
                           environment=environment, cgroups=self.groups.paths)
         sandbox.prepare()
-        uid, gid = box.sandbox_ids()
-        os.chown(self.connection_file, uid, gid)
+        if box.mode() == "root":
+            uid, gid = box.sandbox_ids()
+            os.chown(self.connection_file, uid, gid)
+        if self.groups.memory is None:  # no memory cgroup (a rootless grader): cap each process instead
+            command = ["prlimit", f"--data={launch.MEMORY_LIMIT}", "--core=0", "--", *command]
         return sandbox.command(command)
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):

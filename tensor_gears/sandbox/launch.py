@@ -16,7 +16,7 @@ import sys
 import sysconfig
 from pathlib import Path
 
-from . import box
+from . import box, cgroups
 
 HARNESS = Path(__file__).with_name("harness.py")
 MEMORY_LIMIT = 4 << 30  # bytes of data segment (RLIMIT_AS would break NumPy and TensorFlow)
@@ -25,12 +25,11 @@ CPU_LIMIT = 300  # seconds, a backstop: the parent enforces the real per-call li
 ALLOW_UNBOXED = "TENSOR_GEARS_ALLOW_UNBOXED"
 
 
-
 def isolation() -> str:
-    """The isolation children get on this machine; raises SandboxUnavailable if none is allowed."""
+    """`root`, `rootless` (the box, see box.py) or `unboxed`; raises SandboxUnavailable if none is allowed."""
     reason = box.available()
     if reason is None:
-        return "sandbox"
+        return box.mode()
     if os.environ.get(ALLOW_UNBOXED) == "1":
         return "unboxed"
     raise box.SandboxUnavailable(f"cannot run student code safely: {reason} "
@@ -39,12 +38,27 @@ def isolation() -> str:
 
 def describe_isolation() -> str:
     """In words, what protects the grader from the code it runs (for logs and results.json)."""
-    if isolation() == "unboxed":
+    kind = isolation()
+    if kind == "unboxed":
         return (f"unboxed ({ALLOW_UNBOXED}=1): student code runs as the grader's own user, "
                 "with rlimits and isolated Python flags only")
-    uid, _ = box.sandbox_ids()
-    return (f"sandbox: bubblewrap with its own mount, pid, network and IPC namespaces, user {uid}, "
-            "nothing of the course mounted, cgroups for CPU, memory and processes")
+    limits = cgroups.controls()
+    if kind == "root":
+        uid, _ = box.sandbox_ids()
+        return (f"sandbox: bubblewrap with its own mount, pid, network and IPC namespaces, user {uid}, "
+                f"nothing of the course mounted, cgroups for {', '.join(limits) or 'nothing'}")
+    weaker = ["student code is the grader's own account outside the box: only the namespaces keep it from "
+              "the grader's files and processes"]
+    if "memory" not in limits:
+        weaker.append(f"memory is capped per process ({MEMORY_LIMIT >> 30} GB of data), not per box")
+    if "processes" not in limits:
+        weaker.append(f"processes are capped at {box.ROOTLESS_PROCESSES} per box by RLIMIT_NPROC")
+    if "CPU" not in limits:
+        weaker.append("CPU time is read from /proc (schedstat) rather than a cgroup")
+    return ("rootless sandbox (the grader is not root): bubblewrap with its own user, mount, pid, network and "
+            "IPC namespaces, no capabilities, no nested user namespaces, nothing of the course mounted"
+            + (f", cgroups for {', '.join(limits)}" if limits else "") + "; weaker than the root box: "
+            + "; ".join(weaker))
 
 
 def command(fd_in: int, fd_out: int, cgroups: list[Path]) -> list[str]:

@@ -8,19 +8,21 @@ import tempfile
 from pathlib import Path
 
 PREFIX = "tensor-gears-"
+KINDS = ("kernel", "child")  # the only folders made here: nothing else in /tmp is touched
 
 
 def scratch_folder(kind: str) -> Path:
-    """A new private folder `tensor-gears-<kind>-<this pid>-<random>` in the temporary folder."""
+    """A new private folder `tensor-gears-<kind>-<this pid>-<random>` (kind: one of KINDS) in /tmp."""
     return Path(tempfile.mkdtemp(prefix=f"{PREFIX}{kind}-{os.getpid()}-"))
 
 
 def remove_orphans() -> int:
     """Remove the scratch folders of grader processes that no longer run; returns how many."""
     removed = 0
-    for folder in Path(tempfile.gettempdir()).glob(f"{PREFIX}*-*-*"):
-        creator = folder.name.removeprefix(PREFIX).split("-")[1]
-        if folder.is_dir() and creator.isdigit() and not Path(f"/proc/{creator}").exists():
-            shutil.rmtree(folder, ignore_errors=True)
-            removed += 1
+    for kind in KINDS:
+        for folder in Path(tempfile.gettempdir()).glob(f"{PREFIX}{kind}-*-*"):
+            creator = folder.name.removeprefix(f"{PREFIX}{kind}-").split("-")[0]
+            if folder.is_dir() and creator.isdigit() and not Path(f"/proc/{creator}").exists():
+                shutil.rmtree(folder, ignore_errors=True)
+                removed += not folder.exists()  # another account's folder stays: not ours to remove
     return removed
