@@ -18,6 +18,7 @@ from tensor_gears.release import nbgrader
 from tensor_gears.sandbox.launch import ALLOW_UNBOXED
 from tensor_gears.secret import ALLOW_DEFAULT
 
+from .accounts import INSTRUCTOR, as_account, give, login_environment, owned_folder, remove
 from .conftest import make_course, submit
 
 NOTEBOOK = "02_broadcasting"
@@ -78,3 +79,24 @@ def test_without_the_box_it_refuses_unless_allowed(course):
     assert results(course)["extra_data"]["isolation"].startswith("unboxed")
     assert sum(test["score"] for test in results(course)["tests"]) == sum(
         task.points for task in TASKS if task.notebook == NOTEBOOK)
+
+
+def test_an_unprivileged_grader_refuses_only_without_user_namespaces(released):
+    """As the instructor's own account: where the machine refuses unprivileged user namespaces
+    (here: inside a user namespace that allows no more of them), it refuses, naming the settings."""
+    folder = owned_folder(INSTRUCTOR, "refusal")
+    try:
+        shutil.copy(released / "nbgrader_config.py", folder)
+        give(INSTRUCTOR, folder)
+        no_namespaces = ["bwrap", "--unshare-user", "--disable-userns", "--dev-bind", "/", "/", "--"]
+        refused = as_account(INSTRUCTOR, [*no_namespaces, "tensor-gears", "grade", str(folder)],
+                             env=login_environment(INSTRUCTOR, **{ALLOW_DEFAULT: "1"}))
+        assert refused.returncode == 2, refused.stderr[-2000:]
+        assert "grading refused: cannot run student code safely: the grader is not root and this machine " \
+               "refuses unprivileged user namespaces" in refused.stderr
+        assert "user.max_user_namespaces" in refused.stderr
+        boxed = as_account(INSTRUCTOR, ["python", "-c", "from tensor_gears.sandbox.launch import describe_isolation;"
+                                        "print(describe_isolation())"])
+        assert boxed.stdout.startswith("rootless sandbox (the grader is not root)"), boxed.stderr
+    finally:
+        remove(folder)

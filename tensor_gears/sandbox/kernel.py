@@ -61,6 +61,10 @@ class SandboxedKernelManager(AsyncKernelManager):
         # everything a cell prints reaches the notebook over the kernel's channels.
         kw.setdefault("stdout", subprocess.DEVNULL)
         kw.setdefault("stderr", subprocess.DEVNULL)
+        if launch.isolation() != "unboxed":
+            # bubblewrap starts from nothing of the grader's environment either: its own process
+            # stays inside the box (the box's pid 1), where student code could read its environ.
+            kw["env"] = launch.environment(self.folder)
         await super()._async_launch_kernel(kernel_cmd, **kw)
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
