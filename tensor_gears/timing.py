@@ -9,6 +9,12 @@ collector off before the batches, and the cost of an empty batch (the request it
 subtracted. Each round holds at least `ROUND_SECONDS` of that net work, after a warm-up
 call; rounds are interleaved (reference, student, reference, ...) and the minimum of each
 side is kept, as the least disturbed measurement.
+
+The number of rounds follows a rule fixed in advance: at least `MIN_ROUNDS`, then stop as
+soon as the measured ratio is `CERTAIN` times past its threshold either way (a disturbance
+only makes a side look slower, and no disturbance seen here came near that factor), else
+go on up to the full count. Most rounds decided nothing: correct answers measure ten times
+the speed-up required, honest loops a twenty-fifth of the budget.
 """
 
 import math
@@ -22,6 +28,8 @@ SLOWDOWN_ALLOWED = 50  # naive_matrix_dot vs the reference naive version (honest
 ROUND_SECONDS = 0.2  # net CPU work in each timed round
 ROUNDS = 5  # interleaved rounds per side for a speed-up; the best of each side counts
 BUDGET_ROUNDS = 3  # single calls of the student's function within the budget
+MIN_ROUNDS = 2  # rounds always measured, before a verdict may stop the timing early
+CERTAIN = 3  # a ratio this many times past its threshold (either way) stops the rounds
 CALIBRATION_SECONDS = 0.05  # net work a calibration batch must reach before it is scaled up
 MAX_CALLS = 1 << 22
 EMPTY_BATCHES = 3  # empty batches measured to know the cost of a request
@@ -88,18 +96,22 @@ def reference_side(child, function: str) -> Side:
                 child.cpu_seconds)
 
 
-def speed_ratio(student: Side, reference: Side, args, rounds: int = ROUNDS) -> float:
-    """How many times faster the student's function is than the reference (CPU per call)."""
+def speed_ratio(student: Side, reference: Side, args, threshold: float, rounds: int = ROUNDS) -> tuple[float, int]:
+    """How many times faster the student's function is than the reference (CPU per call), and
+    the rounds it took to know how it compares with `threshold`."""
     try:
         for side in (reference, student):
             side.prepare(args)
             side.calibrate()
-        for _ in range(rounds):
+        for done in range(1, rounds + 1):
             for side in (reference, student):
                 side.best = min(side.best, side.run(side.calls))
+            ratio = reference.best / max(student.best, 1e-9)
+            if done >= MIN_ROUNDS and not threshold / CERTAIN < ratio < threshold * CERTAIN:
+                break
     except ChildError as error:
         raise CheckFailed(f"`{student.function}` could not be timed: {error or 'it was stopped'}") from None
-    return reference.best / max(student.best, 1e-9)
+    return ratio, done
 
 
 def within_budget(student: Side, reference: Side, args, factor: float,
@@ -111,10 +123,12 @@ def within_budget(student: Side, reference: Side, args, factor: float,
         reference.calibrate()
         reference.best = reference.run(reference.calls)
         student.prepare(args, cpu_limit=factor * reference.best + BUDGET_SLACK)
-        for _ in range(rounds):
+        for done in range(1, rounds + 1):
             reference.best = min(reference.best, reference.run(reference.calls))
             limit = factor * reference.best + student.overhead + BUDGET_SLACK
             student.best = min(student.best, student.run(1, cpu_limit=limit))
+            if done >= MIN_ROUNDS and student.best * CERTAIN <= factor * reference.best:
+                break  # clearly within the budget (past it, the call is stopped)
     except ChildTimeout:
         return False, float("inf")
     except ChildError as error:
