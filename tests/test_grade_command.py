@@ -19,6 +19,7 @@ from tensor_gears.contract import ASSIGNMENT
 from tensor_gears.nbgrader_glue.results_json import grade_ids_in_order
 from tensor_gears.notebooks import read
 from tensor_gears.release import nbgrader
+from tensor_gears.sandbox.cgroups import CGROUP_ROOTS, GROUP_PARENT, LIMIT_ROOTS
 from tensor_gears.sample_class.job import STUDENTS, stage_student
 
 from .conftest import make_course
@@ -120,6 +121,9 @@ def test_a_worker_killed_mid_student_costs_a_retry_not_a_grade(tmp_path):
     assert worker is not None, "no worker was seen grading"
     scratch = f"{tempfile.gettempdir()}/tensor-gears-*-{worker.pid}-*"
     assert glob.glob(scratch), "the worker grading has no scratch folder"
+    groups = [f"{root}/{GROUP_PARENT}/{worker.pid}-*" for root in (*CGROUP_ROOTS, *LIMIT_ROOTS.values())]
+    assert any(glob.glob(group) for group in groups), "the worker grading has no box cgroup"
+    boxes = worker.children(recursive=True)
     worker.kill()
     stdout, stderr = grading.communicate(timeout=600)
     assert grading.returncode == 0, stdout + stderr[-3000:]
@@ -127,16 +131,9 @@ def test_a_worker_killed_mid_student_costs_a_retry_not_a_grade(tmp_path):
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         for student in ("ada", "bo"):
             assert gradebook.find_submission(ASSIGNMENT, student).score == 15, stdout
-    left = [p.pid for p in psutil.process_iter() if cwd_of(p) == str(course)]
-    assert left == [], "the killed worker's boxes are still running"
-    assert glob.glob(scratch) == [], "the killed worker's scratch folders are left"
-
-
-def cwd_of(process) -> str | None:
-    try:
-        return process.cwd()
-    except (psutil.Error, OSError):
-        return None
+    assert [box.pid for box in boxes if box.is_running()] == [], "the killed worker's boxes are still running"
+    assert [group for pattern in groups for group in glob.glob(pattern)] == [], "the killed worker's cgroups are left"
+    assert glob.glob(scratch) == [], "the killed worker's scratch folders (kernels' and children's) are left"
 
 
 def test_without_a_secret_the_command_refuses_to_grade(tmp_path):
@@ -151,18 +148,21 @@ def test_without_a_secret_the_command_refuses_to_grade(tmp_path):
 
 def test_the_courses_cell_time_and_output_limits_apply(tmp_path):
     """nbgrader_config.py's `Execute.timeout` and `ContainedExecute.output_limit` hold for
-    `tensor-gears grade` as for `nbgrader autograde`."""
+    `tensor-gears grade` as for `nbgrader autograde`, and `ContainedExecute.report_limit` caps
+    a whole submission's output, with a note in the feedback and the points intact."""
     from .conftest import submit
 
     course = make_course(tmp_path / "course")
     with (course / "nbgrader_config.py").open("a") as config:
-        config.write("\nc.Execute.timeout = 5\nc.ContainedExecute.output_limit = 2000\n")
+        config.write("\nc.Execute.timeout = 5\nc.ContainedExecute.output_limit = 2000\n"
+                     "c.ContainedExecute.report_limit = 60000\n")
     nbgrader(course, "generate_assignment", ASSIGNMENT)
     folder = submit(course, "ada", {"flatten_images": "reference", "naive_transpose": "reference",
                                     "make_batches": "reference"}, ("04_reshaping",))
     path = folder / "04_reshaping.ipynb"
     nb = read(path)
     nb.cells += [new_code_cell('print("x" * 100_000)', id="flood"), new_code_cell("import time\ntime.sleep(60)", id="nap")]
+    nb.cells += [new_code_cell('print("y" * 1900)', id=f"chatter-{n}") for n in range(40)]
     nbformat.write(nb, str(path))
     graded = run(TENSOR_GEARS, "grade", "--workers", "1", cwd=course)
     assert graded.returncode == 0, graded.stdout + graded.stderr[-3000:]
@@ -170,5 +170,10 @@ def test_the_courses_cell_time_and_output_limits_apply(tmp_path):
     flood = "".join(out.get("text", "") for out in cells["flood"].outputs)
     assert len(flood) < 2100 and "[output truncated: more than 2000 characters]" in flood
     assert "CellTimeoutError" in [out.ename for out in cells["nap"].outputs if out.output_type == "error"]
+    chatter = ["".join(out.get("text", "") for out in cells[f"chatter-{n}"].outputs) for n in range(40)]
+    assert chatter[0].startswith("y" * 1900) and "[output dropped: your notebooks printed more than 60000" \
+        " characters in all" in chatter[-1]
+    nbgrader(course, "generate_feedback", ASSIGNMENT)
+    assert "[output dropped" in (course / "feedback" / "ada" / ASSIGNMENT / "04_reshaping.html").read_text()
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         assert gradebook.find_submission(ASSIGNMENT, "ada").score == 15

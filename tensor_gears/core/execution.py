@@ -13,6 +13,29 @@ from ..sandbox.kernel import SandboxedKernelManager
 TIMEOUTS_BEFORE_STOPPING = 2
 CELL_TIMEOUT = 30  # seconds, nbgrader's Execute default
 OUTPUT_LIMIT = 1 << 20
+REPORT_LIMIT = 8 << 20  # characters of output in all of one student's notebooks
+
+
+def output_size(output) -> int:
+    """Characters of one cell output (its text, or its data)."""
+    return len(output.get("text", "")) + sum(len(str(value)) for value in output.get("data", {}).values()) + sum(
+        len(line) for line in output.get("traceback", []))
+
+
+def cap_outputs(notebooks: list, limit: int) -> bool:
+    """Keep the first `limit` characters of output across `notebooks` (in order) and replace the
+    outputs of every later cell by a note; returns whether anything was dropped."""
+    used, dropped = 0, False
+    for nb in notebooks:
+        for cell in nb.cells:
+            size = sum(output_size(output) for output in cell.get("outputs", []))
+            used += size
+            if used > limit and size:
+                cell.outputs = [new_output("stream", name="stdout", text=(
+                    f"[output dropped: your notebooks printed more than {limit} characters in all, "
+                    "and the grader keeps only the first ones]\n"))]
+                dropped = True
+    return dropped
 
 
 def error_output(name: str, message: str):
@@ -27,6 +50,10 @@ class Containment(Configurable):
     output_limit = Integer(OUTPUT_LIMIT, help=(
         "Characters of output kept per cell; past them the kernel's output is dropped, with a "
         "note, before it can fill the grader's memory or the student's feedback.")).tag(config=True)
+    report_limit = Integer(REPORT_LIMIT, help=(
+        "Characters of output kept in all of one student's notebooks, in the report a worker of "
+        "`tensor-gears grade` sends back; past them, later cells' outputs are replaced by a note "
+        "(hidden-check results are kept).")).tag(config=True)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("kernel_manager_class", SandboxedKernelManager)
@@ -36,7 +63,7 @@ class Containment(Configurable):
 
     def output(self, outs, msg, display_id, cell_index):
         content = msg.get("content", {})
-        size = len(content.get("text", "")) + sum(len(str(value)) for value in content.get("data", {}).values())
+        size = output_size(content)
         used = self._output_used.get(cell_index, 0)
         self._output_used[cell_index] = used + size
         if used + size <= self.output_limit:

@@ -15,7 +15,7 @@ from ..errors import GraderError
 from ..grading import CellResult, grade
 from ..notebooks import failed, grade_id, is_grade_cell
 from ..submission import Submission
-from .execution import CELL_TIMEOUT, OUTPUT_LIMIT, ContainedExecution
+from .execution import CELL_TIMEOUT, OUTPUT_LIMIT, REPORT_LIMIT, ContainedExecution, cap_outputs
 from .hidden_cells import GRADER_FAILED, failed_results, write_results
 from .stand_in import stand_in, stand_in_reason
 
@@ -30,6 +30,7 @@ class Settings:
     secret: str
     cell_timeout: int = CELL_TIMEOUT  # seconds per notebook cell
     output_limit: int = OUTPUT_LIMIT  # characters of output kept per cell
+    report_limit: int = REPORT_LIMIT  # characters of output kept in all of the student's notebooks
     kernels: int = KERNELS  # notebooks of one student run at once, each in a kernel of its own
 
 
@@ -46,8 +47,10 @@ def grade_student(student: str, notebooks: dict[str, bytes], settings: Settings)
     with ThreadPoolExecutor(settings.kernels, thread_name_prefix=f"kernels-{student}") as kernels:
         runs = {name: kernels.submit(execute, name, nb, student, settings) for name, (nb, _) in work.items()}
         checked = {name: hidden_checks(name, nb, reason, student, settings) for name, (nb, reason) in work.items()}
-        for name, run in runs.items():
-            executed, errors, seconds = run.result()
+        executions = {name: run.result() for name, run in runs.items()}
+        if cap_outputs([executed for executed, _, _ in executions.values()], settings.report_limit):
+            log.warning("%s: output past %d characters dropped from the report", student, settings.report_limit)
+        for name, (executed, errors, seconds) in executions.items():
             results, grader_failed, check_errors, check_seconds = checked[name]
             write_results(executed, results)
             reports[name] = {

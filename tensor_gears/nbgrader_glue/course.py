@@ -46,7 +46,8 @@ class Course:
 
     def execution(self) -> ContainedExecute:
         """nbgrader's Execute step as this course configures it: its time limit per cell
-        (`Execute.timeout`) and output limit per cell (`ContainedExecute.output_limit`)."""
+        (`Execute.timeout`), output limit per cell (`ContainedExecute.output_limit`) and for a
+        whole submission (`ContainedExecute.report_limit`)."""
         return ContainedExecute(config=self.config)
 
     def directory(self, student: str = "*") -> CourseDirectory:
