@@ -15,6 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbgrader.api import Gradebook
+from playwright.sync_api import sync_playwright
 
 from tensor_gears.checks import CHECKS_DIR
 from tensor_gears.contract import ASSIGNMENT, TASKS
@@ -25,6 +26,7 @@ from tensor_gears.release import nbgrader
 
 from .bank_sections import FAILS, variants
 from .conftest import REPO, grades, make_course, submit
+from .jupyterlab import launch_chromium
 from .test_autograde import HIDDEN_CHECK_CODE
 
 NOTEBOOK = "01_elementwise"
@@ -199,3 +201,56 @@ def test_the_formgraders_generate_feedback_keeps_the_summary_and_the_instructors
     assert "6 / 6 points" in text and "your instructor adjusted the score" in text
     assert "Your instructor: Loops only means max(x[i, j], 0) one element at a time." in text
     assert "Rule broken: not loops only" in text  # the checks' verdicts stay as they were
+
+
+# Output areas wrap long lines at spaces; an unbroken token longer than a line may still break.
+OUTPUT_WRAP = {"white-space": "pre-wrap", "overflow-wrap": "anywhere", "word-break": "normal"}
+
+# Per error output: its computed style, whether anything is cut off at the right, and each word
+# (a run of letters, digits and _) that the browser laid out on two or more lines although it is
+# narrower than the line; and how many lines it takes on screen and in its text.
+MEASURE_ERRORS = """() => [...document.querySelectorAll('div.output_error pre')].map(pre => {
+  const style = getComputedStyle(pre);
+  const width = pre.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  const split = [];
+  const walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const match of node.data.matchAll(/\\w+/g)) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const rects = [...range.getClientRects()].filter(r => r.width > 0);
+      const lines = new Set(rects.map(r => Math.round(r.top)));
+      if (lines.size > 1 && range.getBoundingClientRect().width < width) split.push(match[0]);
+    }
+  }
+  const range = document.createRange();
+  range.selectNodeContents(pre);
+  const lineHeight = parseFloat(style.lineHeight);
+  return {style: {"white-space": style.whiteSpace, "overflow-wrap": style.overflowWrap, "word-break": style.wordBreak},
+          cutOff: pre.scrollWidth > pre.clientWidth, split,
+          lines: Math.round(range.getBoundingClientRect().height / lineHeight),
+          sourceLines: pre.textContent.trim().split("\\n").length};
+})"""
+
+
+def test_error_outputs_wrap_long_lines_at_word_boundaries(graded, tmp_path):
+    """The page in headless Chromium, narrower than its tracebacks: each error output wraps
+    its long lines (nothing cut off at the right), and never inside a word."""
+    _, page, _ = graded
+    html_path = tmp_path / "feedback.html"
+    html_path.write_text(page)
+    with sync_playwright() as playwright:
+        context = launch_chromium(playwright, tmp_path / "profile", viewport={"width": 700, "height": 900})
+        try:
+            browser_page = context.new_page()
+            browser_page.goto(html_path.as_uri())
+            errors = browser_page.evaluate(MEASURE_ERRORS)
+        finally:
+            context.close()
+    assert errors, "the page should show the failing visible tests' tracebacks"
+    for error in errors:
+        assert error["style"] == OUTPUT_WRAP, error["style"]
+        assert not error["cutOff"], "a traceback line runs off the right edge"
+        assert not error["split"], f"words broken across lines: {error['split'][:5]}"
+    assert any(error["lines"] > error["sourceLines"] for error in errors), "no traceback line wrapped at 700 px"

@@ -92,9 +92,17 @@ CSS = """
 div#toc { display: none; }
 """
 
+# The notebook's outputs (tracebacks above all): Bootstrap's `pre` keeps each line on one line,
+# cut off at the right, and would break it anywhere (`word-break: break-all`); here long lines
+# wrap at spaces, and only a token longer than the whole line breaks inside.
+OUTPUT_CSS = """
+div.output_subarea pre { white-space: pre-wrap; overflow-wrap: anywhere; word-break: normal; }
+"""
+
 
 class FeedbackSummary(Preprocessor):
-    """Put the per-function summary of the hidden checks at the top of the feedback page."""
+    """Put the per-function summary of the hidden checks at the top of the feedback page, and
+    wrap long output lines at word boundaries."""
 
     enabled = Bool(True, help="Whether to add the summary to the feedback page").tag(config=True)
 
@@ -110,6 +118,7 @@ class FeedbackSummary(Preprocessor):
                                                              "tensor_gears_summary": True})
             nb.cells.insert(0, cell)
             resources.setdefault("inlining", {}).setdefault("css", []).append(CSS)
+        resources.setdefault("inlining", {}).setdefault("css", []).append(OUTPUT_CSS)
         return nb, resources
 
 
