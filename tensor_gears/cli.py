@@ -48,6 +48,10 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("course", nargs="?", default=".", type=Path, help="the graded course folder; default: here")
     export.add_argument("--id-column", choices=("sis_login_id", "sis_user_id", "id"), default="sis_login_id",
                         help="the Canvas column that gets the nbgrader student id (default: %(default)s)")
+    export.add_argument("--canvas-id", action="append", default=[], metavar="ASSIGNMENT=ID",
+                        help="the Canvas assignment ID of an nbgrader assignment (repeatable; the number in the "
+                             "assignment's Canvas address): its column is titled 'ASSIGNMENT (ID)', as Canvas's "
+                             "export titles it, so the import updates that assignment instead of creating one")
     export.add_argument("--db-url", metavar="URL", help="the gradebook's database URL (default: the course's setting)")
     return top
 
@@ -73,7 +77,8 @@ def export(args) -> int:
     from .class_report.exports import export as export_grades
 
     try:
-        exported = export_grades(args.course, args.db_url, args.id_column)
+        canvas_ids = dict(pair.split("=", 1) for pair in args.canvas_id)
+        exported = export_grades(args.course, args.db_url, args.id_column, canvas_ids)
     except Exception as error:
         print(f"tensor-gears export: export failed: {error}", file=sys.stderr)
         return 2

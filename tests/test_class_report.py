@@ -22,6 +22,7 @@ import numpy as np
 import pytest
 from nbgrader.api import Gradebook
 
+from tensor_gears.class_report.canvas import canvas_rows
 from tensor_gears.class_report.collect import Check, ClassData, Student
 from tensor_gears.class_report.figures import report_data
 from tensor_gears.class_report.outcomes import stopped_because, timing_of
@@ -204,6 +205,10 @@ def test_the_canvas_csv_has_canvas_import_layout(graded):
         nbgrader_scores = {row["student_id"]: float(row["score"]) for row in csv.DictReader(handle)}
     for student, (total, _, _) in gradebook(course).items():
         assert float(by_login[student][5]) == total == nbgrader_scores[student]
+    # Canvas's export titles a column "Name (assignment ID)", and the import matches an existing
+    # assignment by that ID; without it, importing creates a new assignment.
+    titled = canvas_rows(f"sqlite:///{course / 'gradebook.db'}", canvas_ids={ASSIGNMENT: "48213"})
+    assert titled[0][5] == f"{ASSIGNMENT} (48213)" and titled[1:] == rows[1:]
     copied = sorted(path.name for path in (course / "exports" / "results").iterdir())
     assert copied == ["alice.json", "bob.json", "carol.json", "dave.json"]
     assert json.loads((course / "exports" / "results" / "bob.json").read_text()) == results(course, "bob")

@@ -2,7 +2,9 @@
 
 Canvas's instructor guide "How do I import grades in the Gradebook?" asks for the columns
 of its own gradebook export: Student, ID, SIS User ID, SIS Login ID, Section, then one column
-per assignment (a column whose title is not an existing assignment creates one), and
+per assignment, titled as Canvas's export titles it, "Name (Canvas assignment ID)": the ID is
+what matches an existing assignment (a title without one creates a new assignment on import:
+`canvas_ids` gives the IDs, from the assignment's address in Canvas), and
 its export's second row, "    Points Possible" (indented, as Canvas writes it; the importer
 recognises the row by those words), gives each assignment's points. Canvas finds
 each student by ID, SIS User ID or SIS Login ID; a blank score changes nothing.
@@ -28,12 +30,17 @@ def score_text(value: float | None) -> str:
     return "" if value is None else f"{value:g}"
 
 
-def canvas_rows(db_url: str, id_column: str = "sis_login_id") -> list[list[str]]:
+def title(name: str, canvas_ids: dict[str, str]) -> str:
+    """An assignment column's title: "name (Canvas ID)" when the Canvas assignment is known."""
+    return f"{name} ({canvas_ids[name]})" if name in canvas_ids else name
+
+
+def canvas_rows(db_url: str, id_column: str = "sis_login_id", canvas_ids: dict[str, str] | None = None) -> list[list[str]]:
     """The CSV's rows: the header, the Points Possible row, then a row per student of the gradebook."""
     column = ID_COLUMNS[id_column]
     with Gradebook(db_url) as gradebook:
         assignments = sorted(gradebook.assignments, key=lambda a: (a.duedate is None, a.duedate, a.name))
-        header = [*STUDENT_COLUMNS, *(assignment.name for assignment in assignments)]
+        header = [*STUDENT_COLUMNS, *(title(assignment.name, canvas_ids or {}) for assignment in assignments)]
         rows = [header, [POINTS_POSSIBLE, "", "", "", "", *(score_text(a.max_score) for a in assignments)]]
         for student in sorted(gradebook.students, key=lambda s: ((s.last_name or s.id).lower(), s.id)):
             names = ", ".join(part for part in (student.last_name, student.first_name) if part)
@@ -52,8 +59,9 @@ def canvas_rows(db_url: str, id_column: str = "sis_login_id") -> list[list[str]]
     return rows
 
 
-def write_canvas_csv(db_url: str, path: Path, id_column: str = "sis_login_id") -> Path:
+def write_canvas_csv(db_url: str, path: Path, id_column: str = "sis_login_id",
+                     canvas_ids: dict[str, str] | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as out:
-        csv.writer(out).writerows(canvas_rows(db_url, id_column))
+        csv.writer(out).writerows(canvas_rows(db_url, id_column, canvas_ids))
     return path

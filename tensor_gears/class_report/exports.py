@@ -23,7 +23,8 @@ class Exported:
     canvas_csv: Path
 
 
-def export(root: Path, db_url: str | None = None, id_column: str = "sis_login_id") -> Exported:
+def export(root: Path, db_url: str | None = None, id_column: str = "sis_login_id",
+           canvas_ids: dict[str, str] | None = None) -> Exported:
     course = CourseFolders(root, db_url)
     course.require_gradebook()
     extra = [f"--CourseDirectory.db_url={db_url}"] if db_url else []
@@ -39,5 +40,5 @@ def export(root: Path, db_url: str | None = None, id_column: str = "sis_login_id
         results = course.folder("autograded", student) / "results.json"
         if results.exists():
             copied.append(Path(shutil.copy(results, folder / f"{student}.json")))
-    canvas = write_canvas_csv(course.db_url, course.root / "exports" / "canvas_grades.csv", id_column)
+    canvas = write_canvas_csv(course.db_url, course.root / "exports" / "canvas_grades.csv", id_column, canvas_ids)
     return Exported(course.root / "grades.csv", copied, canvas)
