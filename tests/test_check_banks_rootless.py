@@ -1,0 +1,27 @@
+"""The hidden checks give the same verdicts in the rootless box: the check banks
+(test_check_banks.py: every correct variant full marks, every buggy one exactly the checks
+it names, timing checks included) run again as the unprivileged instructor account."""
+
+import sys
+
+from tensor_gears.secret import ALLOW_DEFAULT
+
+from .accounts import INSTRUCTOR, as_account, login_environment, owned_folder, remove
+from .conftest import REPO
+
+
+def test_the_check_banks_pass_in_the_rootless_box():
+    folder = owned_folder(INSTRUCTOR, "banks")
+    try:
+        # The public default secret, as the root run has: the banks' random inputs are the same.
+        environment = login_environment(INSTRUCTOR, PYTHONDONTWRITEBYTECODE="1", TENSOR_GEARS_SECRET_FILE=str(
+            folder / "no-secret"), **{ALLOW_DEFAULT: "1"})
+        isolation = as_account(INSTRUCTOR, [sys.executable, "-c", "from tensor_gears.sandbox.launch import "
+                                            "isolation; print(isolation())"], env=environment)
+        assert isolation.stdout.strip() == "rootless", isolation.stderr
+        run = as_account(INSTRUCTOR, [sys.executable, "-m", "pytest", "-q", "-p", "no:xdist", f"--basetemp={folder}/tmp",
+                                      "tests/test_check_banks.py"], cwd=REPO, env=environment)
+        assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
+        assert " passed" in run.stdout and " failed" not in run.stdout
+    finally:
+        remove(folder)
