@@ -10,9 +10,9 @@ READY := $(VENV)/.ready
 # nbgrader shells out to alembic when it creates a gradebook: the venv's bin must be on PATH.
 RUN := PATH="$(BIN):$$PATH" PYTHONDONTWRITEBYTECODE=1
 
-.PHONY: setup accounts sandbox postgres browser grade-sample test release tidy benchmark student-lab
+.PHONY: setup accounts sandbox postgres browser proxy exchange course hub grade-sample test release tidy benchmark student-lab
 
-setup: $(READY) sandbox accounts postgres browser
+setup: $(READY) sandbox accounts postgres browser proxy
 
 # The course's local accounts (hub/accounts.sh): an unprivileged instructor, who grades in the
 # rootless box in the tests, a grader TA and three students, for `make hub` and its tests.
@@ -51,7 +51,9 @@ $(READY): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(READY)
 
-grade-sample: setup
+# The main job needs only the environment and the box; the browser, PostgreSQL, the accounts
+# and the hub's proxy are for the tests (`make test`) and `make hub`.
+grade-sample: $(READY) sandbox
 	$(RUN) $(BIN)/python -m tensor_gears.sample_class
 
 test: setup
@@ -63,7 +65,7 @@ release: $(READY)
 tidy: $(READY)
 	$(RUN) $(BIN)/python -m tensor_gears.tidy source/tensor_ops
 
-benchmark: setup
+benchmark: $(READY) sandbox
 	$(RUN) $(BIN)/python benchmarks/autograde.py
 
 # The students' JupyterLab (student/: Validate, none of nbgrader's instructor or exchange
@@ -74,3 +76,44 @@ student-lab: $(READY)
 	test -d $(STUDENT_WORK)/tensor_ops || { mkdir -p $(STUDENT_WORK) && cp -r release/tensor_ops $(STUDENT_WORK)/; }
 	cd $(STUDENT_WORK) && JUPYTER_CONFIG_PATH=$(CURDIR)/student $(RUN) $(BIN)/jupyter lab \
 		$$([ "$$(id -u)" = 0 ] && echo --allow-root)
+
+# ----------------------------------------------------------------------------- the hub
+# `make hub`: the course on a real JupyterHub on this machine (hub/jupyterhub_config.py), as
+# root, in the foreground. Everything before the start is idempotent.
+EXCHANGE ?= /srv/nbgrader/exchange
+INSTRUCTOR := tg-instructor
+COURSE_DIR = $$(getent passwd $(INSTRUCTOR) | cut -d: -f6)/tensor-gears
+HUB_STATE ?= build/hub
+HUB_PORT ?= 8000
+
+# The proxy in front of the hub: configurable-http-proxy from npm, pinned in hub/package-lock.json.
+proxy: hub/node_modules/.ready
+hub/node_modules/.ready: hub/package.json hub/package-lock.json
+	command -v npm >/dev/null || { apt-get update -q && apt-get install -y -q nodejs npm; }
+	cd hub && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# nbgrader's exchange (hub/exchange.sh): root's, writable by every account, sticky.
+exchange:
+	@test "$$(id -u)" = 0 || { echo "make hub runs as root (it creates the exchange and spawns each user's server)"; exit 1; }
+	sh hub/exchange.sh $(EXCHANGE)
+
+# The instructor's course folder, made once and then kept (it holds the gradebook and the
+# submissions): the repository's nbgrader config and source notebooks, owned by the instructor,
+# and a random course secret in the instructor's ~/.config/tensor-gears/secret (0600).
+course: accounts
+	@test "$$(id -u)" = 0 || { echo "make hub runs as root"; exit 1; }
+	@course=$(COURSE_DIR); home=$$(dirname $$course); \
+	test -d $$course || { mkdir -p $$course && cp nbgrader_config.py $$course/ && cp -r source $$course/ && \
+		chown -R $(INSTRUCTOR): $$course; }; \
+	test -s $$home/.config/tensor-gears/secret || { \
+		install -d -o $(INSTRUCTOR) -g $(INSTRUCTOR) -m 0700 $$home/.config $$home/.config/tensor-gears && \
+		(umask 077 && head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > $$home/.config/tensor-gears/secret) && \
+		chown $(INSTRUCTOR): $$home/.config/tensor-gears/secret; }
+
+hub: setup exchange course
+	@echo "JupyterHub: http://127.0.0.1:$(HUB_PORT)/  (log in as tg-instructor, tg-grader, tg-ada, tg-bo, tg-cy)"
+	@echo "Passwords: /etc/tensor-gears/hub-passwords (root only, user:password lines)"
+	@echo "Course folder: $(COURSE_DIR); exchange: $(EXCHANGE); hub state: $(HUB_STATE)/"
+	TENSOR_GEARS_HUB_STATE=$(HUB_STATE) TENSOR_GEARS_HUB_PORT=$(HUB_PORT) TENSOR_GEARS_EXCHANGE=$(EXCHANGE) \
+		TENSOR_GEARS_COURSE=$(COURSE_DIR) $(RUN) $(BIN)/jupyterhub -f hub/jupyterhub_config.py

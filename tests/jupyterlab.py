@@ -10,6 +10,7 @@ downloads are not available here), driven by the `playwright` package through
 `executable_path`, with a fresh profile and no background network.
 """
 
+import contextlib
 import json
 import os
 import secrets
@@ -42,8 +43,38 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-class JupyterLab:
+class LoggedServer:
+    """A server process (`self.process`) writing to `self.log_path`: its log, and a wait until
+    `answers()` says it is up."""
+
+    name = "the server"
+
+    def log(self) -> str:
+        if not self._log.closed:
+            self._log.flush()
+        return self.log_path.read_text(errors="replace")
+
+    def answers(self) -> bool:
+        raise NotImplementedError
+
+    def _wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with {self.process.returncode}:\n{self.log()}")
+            try:
+                if self.answers():
+                    return
+            except OSError:
+                pass
+            time.sleep(0.2)  # polling a port that is not open yet: nothing to wait on
+        raise TimeoutError(f"{self.name} did not answer within {timeout} s:\n{self.log()}")
+
+
+class JupyterLab(LoggedServer):
     """`jupyter lab` serving `root_dir`; `student=True` is the students' environment."""
+
+    name = "jupyter lab"
 
     def __init__(self, root_dir: Path, scratch: Path, *, student: bool, extra_args: tuple[str, ...] = ()):
         self.root_dir = root_dir
@@ -102,23 +133,8 @@ class JupyterLab:
         for kernel in json.loads(self.get("api/kernels")[1]):
             self.get(f"api/kernels/{kernel['id']}", method="DELETE")
 
-    def log(self) -> str:
-        if not self._log.closed:
-            self._log.flush()
-        return self.log_path.read_text(errors="replace")
-
-    def _wait_ready(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"jupyter lab exited with {self.process.returncode}:\n{self.log()}")
-            try:
-                if self.get("api/status")[0] == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.2)  # polling a port that is not open yet: nothing to wait on
-        raise TimeoutError(f"jupyter lab did not answer within {timeout} s:\n{self.log()}")
+    def answers(self) -> bool:
+        return self.get("api/status")[0] == 200
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -143,3 +159,21 @@ def launch_chromium(playwright, profile: Path, **context_options):
         shutil.rmtree(profile)
     return playwright.chromium.launch_persistent_context(
         str(profile), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, **context_options)
+
+
+def screenshot_folder(tmp_path_factory, request, kind: str):
+    """A fixture body: a folder for screenshots, copied to $TENSOR_GEARS_ARTEFACTS/<kind>/ when
+    that is set, and listed at the end of the run (shown even when every test passes)."""
+    folder = tmp_path_factory.mktemp(f"{kind}-screenshots")
+    yield folder
+    lines = [f"{kind} test screenshots: {folder}"]
+    if os.environ.get("TENSOR_GEARS_ARTEFACTS"):
+        target = Path(os.environ["TENSOR_GEARS_ARTEFACTS"]) / kind
+        target.mkdir(parents=True, exist_ok=True)
+        for shot in sorted(folder.glob("*.png")):
+            shutil.copy(shot, target / shot.name)
+        lines.append(f"  copied to {target}")
+    lines += [f"  {shot}" for shot in sorted(folder.glob("*.png"))]
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
+        print("\n" + "\n".join(lines))

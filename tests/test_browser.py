@@ -25,7 +25,6 @@ test's tmp folder (and copied to $TENSOR_GEARS_ARTEFACTS when set); the paths ar
 """
 
 import ast
-import contextlib
 import html
 import json
 import os
@@ -49,7 +48,7 @@ from tensor_gears.sample_class.job import STUDENTS
 from tensor_gears.sections import read_sections
 
 from .conftest import REPO, make_course
-from .jupyterlab import CHROMIUM, STUDENT_CONFIG, JupyterLab, launch_chromium
+from .jupyterlab import CHROMIUM, STUDENT_CONFIG, JupyterLab, launch_chromium, screenshot_folder
 
 VIEWPORT = {"width": 1280, "height": 900}  # a laptop screen, with the file browser open
 MISTAKES_NOTEBOOK = "02_broadcasting"
@@ -147,21 +146,8 @@ def role(cell) -> str:
 
 @pytest.fixture(scope="module")
 def artefacts(tmp_path_factory, request):
-    """The screenshot folder; its files are copied to $TENSOR_GEARS_ARTEFACTS at the end."""
-    folder = tmp_path_factory.mktemp("browser-screenshots")
-    yield folder
-    lines = [f"browser test screenshots: {folder}"]
-    target = os.environ.get("TENSOR_GEARS_ARTEFACTS")
-    if target:
-        target = Path(target) / "browser"
-        target.mkdir(parents=True, exist_ok=True)
-        for shot in sorted(folder.glob("*.png")):
-            shutil.copy(shot, target / shot.name)
-        lines.append(f"  copied to {target}")
-    lines += [f"  {shot}" for shot in sorted(folder.glob("*.png"))]
-    capture = request.config.pluginmanager.get_plugin("capturemanager")
-    with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
-        print("\n" + "\n".join(lines))  # shown even when every test passes
+    """The screenshot folder (tests/jupyterlab.py: copied to $TENSOR_GEARS_ARTEFACTS/browser/)."""
+    yield from screenshot_folder(tmp_path_factory, request, "browser")
 
 
 @pytest.fixture(scope="module")
