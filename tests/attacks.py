@@ -33,7 +33,9 @@ from tensor_gears.contract import ASSIGNMENT, TASKS
 from tensor_gears.notebooks import read
 from tensor_gears.reference import solution
 
-from .accounts import as_account, give, login_environment, popen_as_account
+import pytest
+
+from .accounts import INSTRUCTOR, as_account, give, login_environment, owned_folder, popen_as_account, remove
 from .conftest import grades, make_course, submit
 from .test_misbehaving_students import attached_to_a_grader, running_harnesses
 
@@ -234,6 +236,20 @@ def graded_attacks(folder: Path, account: str | None, argv: list[str]) -> Attack
     return attacked
 
 
+def rootless_attacks(argv: list[str]):
+    """A module fixture: the batch graded with `argv` by the unprivileged instructor account."""
+
+    @pytest.fixture(scope="module")
+    def attacked():
+        folder = owned_folder(INSTRUCTOR, "attacks")
+        graded = graded_attacks(folder, INSTRUCTOR, argv)
+        yield graded
+        graded.victim.kill()
+        remove(folder)
+
+    return attacked
+
+
 def stage(course: Path, home: Path, victim_pid: int, listener: socket.socket) -> None:
     """Submit the clean students and the attackers into a released course with a gradebook."""
     correct = {task.name: "reference" for task in TASKS if task.notebook == NOTEBOOK}
@@ -336,6 +352,11 @@ def test_a_later_run_in_a_fresh_process_is_unaffected(attacked):
     run = attacked.grade(LATER_RUN)
     assert run.returncode == 0, run.stderr[-3000:]
     assert sum(grades(attacked.course, "z_clean").values()) == POINTS
+
+
+def test_the_batch_was_graded_in_the_box_of_its_account(attacked):
+    results = json.loads((attacked.course / "autograded" / "a_clean" / ASSIGNMENT / "results.json").read_text())
+    assert results["extra_data"]["isolation_mode"] == ("root" if attacked.account is None else "rootless")
 
 
 def attached(cmdline: Path) -> bool:
