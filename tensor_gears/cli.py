@@ -136,7 +136,7 @@ def grade(args) -> int:
             print(f"  - {line.splitlines()[0][:300]}")
     if any("grader failed" in line for trouble in problems.values() for line in trouble):
         print("\nThe grader failed on some notebooks (their hidden cells scored 0): fix the cause in the log, "
-              f"then regrade them: tensor-gears grade --force --student ID", file=sys.stderr)
+              "then regrade them: tensor-gears grade --force --student ID", file=sys.stderr)
         return 1
     return 0
 

@@ -5,7 +5,7 @@ import numpy as np
 from tensor_gears.checks import check
 from tensor_gears.checks.support import (
     array_of, call_label, describe, expect, expect_array_result, expect_no_shared_memory, expect_rejects,
-    expect_rule, expect_unchanged, expect_working, random_array, returned, views_of,
+    expect_rule, expect_unchanged, expect_working, random_array, views_of,
 )
 from tensor_gears.source_rules import loops_only, no_loops
 from tensor_gears.timing import SPEEDUP_REQUIRED, reference_side, speed_ratio, student_side
