@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import nbformat
@@ -21,7 +22,9 @@ from tensor_gears.notebooks import read
 from tensor_gears.release import nbgrader
 from tensor_gears.sandbox.cgroups import CGROUP_ROOTS, GROUP_PARENT, LIMIT_ROOTS
 from tensor_gears.sample_class.job import STUDENTS, stage_student
+from tensor_gears.secret import ALLOW_DEFAULT
 
+from .accounts import INSTRUCTOR, give, login_environment, owned_folder, popen_as_account, remove
 from .conftest import make_course
 
 CLASS = ("perfect", "mistakes", "broken_file", "untouched")  # full, partial and no credit; a broken file
@@ -98,18 +101,26 @@ def test_a_second_run_skips_the_graded_and_force_regrades_one(both_ways):
     assert gradebook_rows(parallel) == before
 
 
-def test_a_worker_killed_mid_student_costs_a_retry_not_a_grade(tmp_path):
+@pytest.mark.parametrize("account", [None, INSTRUCTOR], ids=["root", "rootless"])
+def test_a_worker_killed_mid_student_costs_a_retry_not_a_grade(tmp_path, account):
+    """As root and as the unprivileged instructor (the rootless box, no cgroups of its own)."""
     from .conftest import submit
 
-    course = make_course(tmp_path / "course")
+    folder = tmp_path if account is None else owned_folder(account, "worker-death")
+    course = make_course(folder / "course")
     nbgrader(course, "generate_assignment", ASSIGNMENT)
     notebooks = ("04_reshaping",)
     for student in ("ada", "bo"):
         submit(course, student, {"flatten_images": "reference", "naive_transpose": "reference",
                                  "make_batches": "reference"}, notebooks)
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    grading = subprocess.Popen([TENSOR_GEARS, "grade", "--workers", "1"], cwd=course, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    command = [TENSOR_GEARS, "grade", "--workers", "1"]
+    pipes = dict(cwd=course, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if account is None:
+        env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+        grading = subprocess.Popen(command, env=env, **pipes)
+    else:
+        give(account, folder)
+        grading = popen_as_account(account, command, env=login_environment(account, **{ALLOW_DEFAULT: "1"}), **pipes)
     worker = None
     while grading.poll() is None and worker is None:  # a pool worker that has started grading
         for process in psutil.Process(grading.pid).children(recursive=True):
@@ -120,9 +131,13 @@ def test_a_worker_killed_mid_student_costs_a_retry_not_a_grade(tmp_path):
                 pass
     assert worker is not None, "no worker was seen grading"
     scratch = f"{tempfile.gettempdir()}/tensor-gears-*-{worker.pid}-*"
+    deadline = time.monotonic() + 60
+    while not glob.glob(scratch) and grading.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)  # its first box is being made (a rootless worker first checks for user namespaces)
     assert glob.glob(scratch), "the worker grading has no scratch folder"
     groups = [f"{root}/{GROUP_PARENT}/{worker.pid}-*" for root in (*CGROUP_ROOTS, *LIMIT_ROOTS.values())]
-    assert any(glob.glob(group) for group in groups), "the worker grading has no box cgroup"
+    if account is None:
+        assert any(glob.glob(group) for group in groups), "the worker grading has no box cgroup"
     boxes = worker.children(recursive=True)
     worker.kill()
     stdout, stderr = grading.communicate(timeout=600)
@@ -134,6 +149,8 @@ def test_a_worker_killed_mid_student_costs_a_retry_not_a_grade(tmp_path):
     assert [box.pid for box in boxes if box.is_running()] == [], "the killed worker's boxes are still running"
     assert [group for pattern in groups for group in glob.glob(pattern)] == [], "the killed worker's cgroups are left"
     assert glob.glob(scratch) == [], "the killed worker's scratch folders (kernels' and children's) are left"
+    if account is not None:
+        remove(folder)
 
 
 def test_without_a_secret_the_command_refuses_to_grade(tmp_path):
