@@ -14,6 +14,7 @@ from ..contract import NOTEBOOKS
 from ..errors import GraderError
 from ..grading import CellResult, grade
 from ..notebooks import failed, grade_id, is_grade_cell
+from ..sandbox.launch import describe_isolation, isolation
 from ..submission import Submission
 from .execution import CELL_TIMEOUT, OUTPUT_LIMIT, REPORT_LIMIT, ContainedExecution, cap_outputs
 from .hidden_cells import GRADER_FAILED, failed_results, write_results
@@ -39,7 +40,8 @@ def grade_student(student: str, notebooks: dict[str, bytes], settings: Settings)
 
     {"student", "seconds", "notebooks": {name: {"executed": notebook JSON, "cells": {grade_id:
     {"points", "max_points", "checks": [...]}}, "visible_tests": {test id: passed}, "errors": [...],
-    "grader_failed": bool, "seconds": {"execute", "checks"}}}}. Only contract notebooks are graded.
+    "grader_failed": bool, "seconds": {"execute", "checks"}}}, "isolation": {"mode", "description"}}.
+    Only contract notebooks are graded.
     """
     start = time.perf_counter()
     work = {name: read_submitted(name, data) for name, data in sorted(notebooks.items()) if name in NOTEBOOKS}
@@ -62,7 +64,13 @@ def grade_student(student: str, notebooks: dict[str, bytes], settings: Settings)
                 "grader_failed": grader_failed,
                 "seconds": {"execute": seconds, "checks": check_seconds},
             }
-    return {"student": student, "notebooks": reports, "seconds": time.perf_counter() - start}
+    return {"student": student, "notebooks": reports, "seconds": time.perf_counter() - start,
+            "isolation": isolation_in_force()}
+
+
+def isolation_in_force() -> dict[str, str]:
+    """What protected the grader from this student's code, here, where it ran (for results.json)."""
+    return {"mode": isolation(), "description": describe_isolation()}
 
 
 def read_submitted(name: str, data: bytes):

@@ -9,6 +9,7 @@ from ..core.hidden_cells import CHECKS_METADATA, GRADER_FAILED, failed_results, 
 from ..errors import GraderError
 
 REPORTS: dict[str, dict] = {}  # student -> report, for the student being recorded
+ISOLATION = "tensor_gears_isolation"  # the resources key of the worker's isolation
 
 
 class ApplyReport(NbGraderPreprocessor):
@@ -16,6 +17,8 @@ class ApplyReport(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         student, notebook = resources["nbgrader"]["student"], resources["nbgrader"]["notebook"]
+        if "isolation" in REPORTS[student]:  # where the worker ran the code, for results.json
+            resources[ISOLATION] = REPORTS[student]["isolation"]
         report = REPORTS[student]["notebooks"].get(notebook)
         if report is None:
             write_results(nb, failed_results(notebook, "the grader could check it", GRADER_FAILED))

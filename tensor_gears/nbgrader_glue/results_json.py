@@ -12,8 +12,9 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 
 from ..contract import TASKS
 from ..core.hidden_cells import CHECKS_METADATA
+from ..core.student import isolation_in_force
 from ..notebooks import cells_by_grade_id, error_summary, failed, nbgrader_meta
-from ..sandbox.launch import describe_isolation, isolation
+from .apply_report import ISOLATION
 
 
 class WriteResults(NbGraderPreprocessor):
@@ -46,9 +47,10 @@ class WriteResults(NbGraderPreprocessor):
                         tests[grade.name]["extra_data"] = {"checks": checks}
         order = {cell_id: index for index, cell_id in enumerate(grade_ids_in_order())}
         ordered = sorted(tests.values(), key=lambda test: order.get(test["name"], len(order)))
+        protected = resources.get(ISOLATION) or isolation_in_force()  # the worker's, or this process's
         path.write_text(json.dumps({"score": sum(t["score"] for t in ordered), "tests": ordered,
-                                    "extra_data": {"isolation": describe_isolation(),
-                                                   "isolation_mode": isolation()}}, indent=1))
+                                    "extra_data": {"isolation": protected["description"],
+                                                   "isolation_mode": protected["mode"]}}, indent=1))
         return nb, resources
 
 
