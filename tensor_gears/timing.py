@@ -1,6 +1,10 @@
 """Timing thresholds that do not flake.
 
-Ratios only, never absolute times. The parent reads each child's CPU time from outside it
+Ratios only, never absolute times. Every timed call gets new inputs: before each call the
+child moves one element of each float input (the next element each time), so a function that
+remembers earlier calls' results gains nothing: no call sees the contents of an earlier one,
+and `timed_result` shows what it returns on the inputs as they were moved (a cache by object
+returns an old result). The cost of moving them is measured in a dry batch and subtracted. The parent reads each child's CPU time from outside it
 (a cgroup of its own, or schedstat: nanoseconds, every process the child starts included)
 around a batch of calls, so nothing the student's code does can fake the clock or hide work
 in another process. The grader's reference runs the same way in a clean child that never
@@ -21,7 +25,7 @@ import math
 from dataclasses import dataclass
 
 from .errors import CheckFailed, ChildError, ChildTimeout
-from .student_code import StudentCode, encode_input
+from .student_code import StudentCode, decode_result, encode_input
 
 SPEEDUP_REQUIRED = 20  # vectorized_add_relu vs the naive version (typically 150x to 400x)
 SLOWDOWN_ALLOWED = 50  # naive_matrix_dot vs the reference naive version (honest loops: 1x to 3x)
@@ -46,6 +50,7 @@ class Side:
     cpu_seconds: callable
     calls: int = 1
     overhead: float = 0.0  # CPU seconds of an empty batch
+    moving: float = 0.0  # CPU seconds per call of moving the inputs (a dry batch)
     best: float = float("inf")  # net CPU seconds per call, best round
 
     def prepare(self, args, cpu_limit: float | None = None):
@@ -57,18 +62,29 @@ class Side:
             raise CheckFailed(f"`{self.function}` could not be timed: it raised {reply.get('type', 'an error')}")
         self.overhead = min(self.batch(0) for _ in range(EMPTY_BATCHES))
 
-    def batch(self, calls: int, cpu_limit: float | None = None) -> float:
-        """CPU seconds of one batch of `calls` calls, request included, read from outside."""
+    def batch(self, calls: int, cpu_limit: float | None = None, dry: bool = False) -> float:
+        """CPU seconds of one batch of `calls` calls (dry: only the inputs move), request
+        included, read from outside."""
         before = self.cpu_seconds()
         timeout = 30 + (cpu_limit or 0) * 3
-        reply, _ = self.request({"op": "run_timing", "calls": calls}, (), timeout, cpu_limit)
+        reply, _ = self.request({"op": "run_timing", "calls": calls, "dry": dry}, (), timeout, cpu_limit)
         if reply.get("status") != "done":
             raise CheckFailed(f"`{self.function}` raised {reply.get('type', 'an error')} while it was timed")
         return self.cpu_seconds() - before
 
     def run(self, calls: int, cpu_limit: float | None = None) -> float:
         """Net CPU seconds per call over a batch of `calls` calls."""
-        return max(self.batch(calls, cpu_limit) - self.overhead, 0.0) / calls
+        return max(self.batch(calls, cpu_limit) - self.overhead - calls * self.moving, 0.0) / calls
+
+    def timed_result(self) -> tuple:
+        """(result, inputs) of one more call on the inputs as the timed calls left them."""
+        reply, blobs = self.request({"op": "timed_result"}, (), 30, None)
+        if reply.get("status") != "returned":
+            raise CheckFailed(f"`{self.function}` raised {reply.get('type', 'an error')} after it was timed")
+        try:
+            return decode_result(reply.get("result"), blobs), [decode_result(spec, blobs) for spec in reply["inputs"]]
+        except (ValueError, KeyError, IndexError, TypeError) as error:
+            raise CheckFailed(f"`{self.function}` gave back a value the grader cannot read ({error})") from None
 
     def calibrate(self):
         """Grow the batch until its net work is measurable, then size it to a round."""
@@ -79,6 +95,8 @@ class Side:
                 break
             calls = min(MAX_CALLS, calls * (4 if net < CALIBRATION_SECONDS / 16 else 2))
         self.calls = min(MAX_CALLS, max(1, math.ceil(calls * ROUND_SECONDS / max(net, 1e-6))))
+        dry = min(self.batch(self.calls, dry=True) for _ in range(EMPTY_BATCHES))
+        self.moving = max(dry - self.overhead, 0.0) / self.calls
 
 
 def student_side(student: StudentCode, function: str) -> Side:

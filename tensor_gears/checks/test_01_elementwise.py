@@ -5,7 +5,7 @@ import numpy as np
 from tensor_gears.checks import check
 from tensor_gears.checks.support import (
     array_of, call_label, describe, expect, expect_array_result, expect_no_shared_memory, expect_rejects,
-    expect_rule, expect_unchanged, expect_working, random_array, views_of,
+    expect_rule, expect_unchanged, expect_working, random_array, same_values, views_of,
 )
 from tensor_gears.source_rules import loops_only, no_loops
 from tensor_gears.timing import SPEEDUP_REQUIRED, reference_side, speed_ratio, student_side
@@ -156,13 +156,23 @@ def check_vectorized_no_loops(student, rng, source):
     expect_rule(no_loops(source, "vectorized_add_relu"), "not vectorized")
 
 
+def array_inputs(*inputs) -> bool:
+    return all(type(value) is np.ndarray and value.shape == (20, 100) for value in inputs)
+
+
 @check("hidden_vectorized_add_relu__timing", 2, "at least 20 times faster than the grader's own naive_relu(naive_add(x, y)) on (20, 100) float64 inputs, with the right values on those inputs, both timed the same way as CPU time outside your code (best of several rounds)")
 def check_vectorized_timing(student, rng, reference_child, measured):
     x, y = random_array(rng, (20, 100), np.float64), random_array(rng, (20, 100), np.float64)
     label = call_label("vectorized_add_relu", ("x", "y"), [x, y])
     expect_array_result(student.call("vectorized_add_relu", x, y, label=label), np.maximum(x + y, 0), label)
     naive = reference_side(naive_add_relu(reference_child), "naive_add_relu")
-    ratio, rounds = speed_ratio(student_side(student, "vectorized_add_relu"), naive, [x, y], SPEEDUP_REQUIRED)
+    timed = student_side(student, "vectorized_add_relu")
+    ratio, rounds = speed_ratio(timed, naive, [x, y], SPEEDUP_REQUIRED)
+    result, (moved_x, moved_y) = timed.timed_result()
+    expect(type(result) is np.ndarray and array_inputs(moved_x, moved_y) and
+           same_values(result, np.maximum(moved_x + moved_y, 0)),
+           "while it was timed, `vectorized_add_relu` returned results that did not follow its inputs "
+           "(each timed call gets new values; does it keep results of earlier calls?)")
     expect_array_result(student.call("vectorized_add_relu", x, y, label=label), np.maximum(x + y, 0), label)
     message = (f"measured: {ratio:.1f} times faster than the naive version on {describe(x)} inputs "
                f"(at least {SPEEDUP_REQUIRED} needed)")

@@ -24,6 +24,7 @@ MAX_BLOB = 64 << 20
 MAX_BLOBS = 4096
 MAX_ITEMS = 4096
 MAX_TEXT = 400
+PERTURBATION = 0.5  # what each timed call adds to one element of each float input (timing.py redoes it)
 
 
 # ---- framing, shared with the parent ------------------------------------------------------
@@ -276,20 +277,40 @@ class Session:
             function(*args)
         except BaseException as error:  # noqa: B036
             return {"status": "raised", "type": type_name(error), "message": short(error)}
+        numpy = sys.modules["numpy"]
         self.timed = (function, args)
+        self.perturbed = [arg for arg in args if isinstance(arg, numpy.ndarray) and arg.dtype.kind == "f" and arg.size]
+        self.step = 0
         gc.collect()
         gc.disable()
         return {"status": "ready"}
 
     def run_timing(self, header):
-        """`calls` calls of the prepared function, and nothing else (0 calls: an empty batch)."""
+        """`calls` calls of the prepared function, each on new inputs: before each, one element
+        of every float input moves by PERTURBATION (the next one each time, in order), so no
+        call sees the contents of an earlier one. A dry batch only moves them (its cost is
+        subtracted); 0 calls: an empty batch."""
         function, args = self.timed
         try:
             for _ in range(header["calls"]):
-                function(*args)
+                for arg in self.perturbed:
+                    arg.flat[self.step % arg.size] += PERTURBATION
+                self.step += 1
+                if not header.get("dry"):
+                    function(*args)
         except BaseException as error:  # noqa: B036
             return {"status": "raised", "type": type_name(error), "message": short(error)}
         return {"status": "done"}
+
+    def timed_result(self, header):
+        """One more call on the inputs as the timed calls left them: those inputs, and the result."""
+        function, args = self.timed
+        out = []
+        inputs = [encode(arg.copy() if isinstance(arg, sys.modules["numpy"].ndarray) else arg, out) for arg in args]
+        try:
+            return {"status": "returned", "result": encode(function(*args), out), "inputs": inputs}, out
+        except BaseException as error:  # noqa: B036
+            return {"status": "raised", "type": type_name(error), "message": short(error)}, out
 
 
 def serve(fd_in, fd_out):
@@ -308,6 +329,8 @@ def serve(fd_in, fd_out):
             reply = session.prepare_timing(header, blobs)
         elif op == "run_timing":
             reply = session.run_timing(header)
+        elif op == "timed_result":
+            reply, out = session.timed_result(header)
         elif op == "exit":
             os._exit(0)
         else:

@@ -167,6 +167,30 @@ def vectorized_add_relu(x, y):
     return np.array(flat, dtype=total.dtype).reshape(total.shape)
 
 
+# %% vectorized_add_relu: slow whole-array work (400 stacked copies), its result kept per input object (a cache by id)
+# fails: check_vectorized_values, check_vectorized_unchanged, check_vectorized_no_loops, check_vectorized_timing
+_results_by_id = {}
+
+
+def vectorized_add_relu(x, y):
+    key = (id(x), id(y))
+    if key not in _results_by_id:
+        _results_by_id[key] = np.stack([x + y, np.zeros_like(x + y)] * 400).max(axis=0)
+    return _results_by_id[key]
+
+
+# %% vectorized_add_relu: slow whole-array work (400 stacked copies), its result kept per input contents (a cache by value)
+# fails: check_vectorized_timing
+_results_by_value = {}
+
+
+def vectorized_add_relu(x, y):
+    key = (x.shape, x.dtype.str, y.dtype.str, x.tobytes(), y.tobytes())
+    if key not in _results_by_value:
+        _results_by_value[key] = np.stack([x + y, np.zeros_like(x + y)] * 400).max(axis=0)
+    return _results_by_value[key].copy()
+
+
 # %% vectorized_add_relu: adds in place into x (np.add with out=x)
 # fails: check_vectorized_unchanged
 def vectorized_add_relu(x, y):
