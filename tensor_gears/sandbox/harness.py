@@ -24,7 +24,7 @@ MAX_BLOB = 64 << 20
 MAX_BLOBS = 4096
 MAX_ITEMS = 4096
 MAX_TEXT = 400
-PERTURBATION = 0.5  # what each timed call adds to one element of each float input (timing.py redoes it)
+PERTURBATION = 0.5  # what each timed call adds to one element of each float input (see timing.py)
 
 
 # ---- framing, shared with the parent ------------------------------------------------------
