@@ -31,6 +31,7 @@ from pathlib import Path
 
 SANDBOX_USER = "tensor-gears-sandbox"  # created by `make setup`; `nobody` where it is missing
 WORK = "/sandbox/work"  # the private writable working folder, inside the box
+STAGE = "/sandbox/stage"  # where a template's child holds its IPC folder while it hides the others
 WORK_SIZE = 64 << 20  # bytes that may be written in WORK (a tmpfs: the host's disk cannot fill up)
 TMP_SIZE = 64 << 20  # bytes of the box's /tmp
 FONTS = "/etc/fonts"  # read-only too: Matplotlib's fonts are found through it
@@ -106,13 +107,16 @@ class Box:
             for folder in [host for host, _ in self.binds]:
                 os.chown(folder, uid, gid)
 
-    def command(self, argv: list[str]) -> list[str]:
-        """`argv` run inside the box, as the sandbox user (root) or `nobody` in its own user namespace."""
+    def command(self, argv: list[str], template: bool = False) -> list[str]:
+        """`argv` run inside the box, as the sandbox user (root) or `nobody` in its own user namespace;
+        a `template` (forkserver.py) keeps its capabilities in the box, for its children to drop."""
         rootless = mode() == "rootless"
         wrapped = ["bwrap"]
         if rootless:
-            wrapped += ["--unshare-user", "--disable-userns", "--uid", str(ROOTLESS_ID), "--gid", str(ROOTLESS_ID),
-                        "--cap-drop", "ALL"]
+            wrapped += ["--unshare-user", "--disable-userns", "--uid", str(ROOTLESS_ID), "--gid", str(ROOTLESS_ID)]
+        wrapped += ["--cap-add", "ALL"] if template else ["--cap-drop", "ALL"] if rootless else []
+        if template:
+            wrapped += parents(Path(STAGE)) + ["--dir", STAGE]
         wrapped += [
             "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
             "--die-with-parent", "--new-session",
@@ -131,6 +135,8 @@ class Box:
         wrapped += ["--chdir", WORK, "--clearenv"]
         for name, value in self.environment.items():
             wrapped += ["--setenv", name, value]
+        if template:
+            return in_cgroups(self.cgroups, wrapped + ["--", *argv])
         if rootless:  # counted in the box's own user namespace, so only the box's processes count
             wrapped += ["--", "prlimit", f"--nproc={ROOTLESS_PROCESSES}", "--"] + argv
         else:

@@ -6,7 +6,9 @@ kernel command runs inside the box, as the sandbox user, in an empty private wor
 folder (not `autograded/<student>/<assignment>/`, which holds the notebook with its
 hidden cells, nor anywhere near the gradebook) and in cgroups that cap its memory and
 processes (where there are none, rlimits cap each process); folder, cgroups and every
-process left in them go when the kernel does.
+process left in them go when the kernel does. Where a kernel template is to be had
+(`templates.py`), the kernel is forked from it, into the same box and limits, rather than
+started cold.
 """
 
 import os
@@ -16,7 +18,7 @@ from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 
-from . import box, launch
+from . import box, launch, templates
 from .cgroups import ControlGroups
 from .scratch import scratch_folder
 
@@ -27,7 +29,8 @@ class SandboxedKernelManager(AsyncKernelManager):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         launch.isolation()  # refuse to start an unboxed kernel unless the instructor allowed it
-        self.folder = scratch_folder("kernel")
+        self.template = templates.POOL.lease("kernel")
+        self.folder = self.template.scratch() if self.template else scratch_folder("kernel")
         (self.folder / "ipc").mkdir()
         self.transport = "ipc"
         self.ip = str(self.folder / "ipc" / "kernel")
@@ -54,7 +57,21 @@ class SandboxedKernelManager(AsyncKernelManager):
             os.chown(self.connection_file, uid, gid)
         if self.groups.memory is None:  # no memory cgroup (a rootless grader): cap each process instead
             command = ["prlimit", f"--data={launch.MEMORY_LIMIT}", "--core=0", "--", *command]
+        self.environment = environment
         return sandbox.command(command)
+
+    def forked(self):
+        """The kernel forked from this manager's template, or None (no template: a cold start)."""
+        if self.template is None or launch.isolation() == "unboxed":
+            return None
+        rlimits = {"core": 0} if self.groups.memory is not None else {"core": 0, "data": launch.MEMORY_LIMIT}
+        spec = templates.spec("kernel", self.environment, rlimits, connection_file=self.connection_file,
+                              ipc=str(self.folder / "ipc"))
+        try:
+            return self.template.fork(spec, cgroups=self.groups.paths)
+        except templates.TemplateUnavailable as error:
+            self.log.warning("kernel starts cold: %s", error)
+            return None
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
         # What the kernel process itself prints (start-up notes) is not the grader's to show;
@@ -65,7 +82,12 @@ class SandboxedKernelManager(AsyncKernelManager):
             # bubblewrap starts from nothing of the grader's environment either: its own process
             # stays inside the box (the box's pid 1), where student code could read its environ.
             kw["env"] = launch.environment(self.folder)
-        await super()._async_launch_kernel(kernel_cmd, **kw)
+        process = self.forked()
+        if process is None:
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+            return
+        self.provisioner.process, self.provisioner.pid, self.provisioner.pgid = process, process.pid, None
+        self._reconcile_connection_info(self.provisioner.connection_info)
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart=restart)
@@ -73,5 +95,8 @@ class SandboxedKernelManager(AsyncKernelManager):
             if self.groups is not None:
                 self.groups.close()
             shutil.rmtree(self.folder, ignore_errors=True)
+            if self.template is not None:
+                templates.POOL.give_back(self.template)
+                self.template = None
 
     cleanup_resources = _async_cleanup_resources  # nbclient calls this name after a kernel died

@@ -92,6 +92,9 @@ def environment(home: Path) -> dict[str, str]:
     }
 
 
+RESOURCE_LIMITS = {"data": MEMORY_LIMIT, "fsize": FILE_SIZE_LIMIT, "cpu": CPU_LIMIT, "core": 0}  # a check child's
+
+
 def resource_limits() -> list[str]:
     """prlimit's options capping the child's memory, files, CPU and core dumps."""
-    return [f"--data={MEMORY_LIMIT}", f"--fsize={FILE_SIZE_LIMIT}", f"--cpu={CPU_LIMIT}", "--core=0"]
+    return [f"--{name}={value}" for name, value in RESOURCE_LIMITS.items()]

@@ -9,7 +9,9 @@ import subprocess
 import time
 
 from ..errors import ChildError, ChildTimeout
-from . import launch
+from pathlib import Path
+
+from . import box, launch, templates
 from .cgroups import ClockError, ControlGroups
 from .harness import MAX_BLOB, frame_bytes, parse_frame
 from .scratch import scratch_folder
@@ -23,8 +25,9 @@ class Child:
         to_child_r, self._to_child = os.pipe()
         self._from_child, from_child_w = os.pipe()
         self.clock = ControlGroups()
+        self.template = templates.POOL.lease("checks")
         try:
-            self.process = subprocess.Popen(
+            self.process = self._forked(to_child_r, from_child_w) or subprocess.Popen(
                 launch.command(to_child_r, from_child_w, self.clock.paths),
                 cwd=self.workdir,
                 env=launch.environment(self.workdir),
@@ -37,12 +40,30 @@ class Child:
             self.clock.start(self.process.pid)
         except BaseException:
             self.clock.close()
+            self._give_back()
             shutil.rmtree(self.workdir, ignore_errors=True)
             raise
         finally:
             os.close(to_child_r)
             os.close(from_child_w)
         os.set_blocking(self._to_child, False)
+
+    def _forked(self, fd_in: int, fd_out: int) -> "templates.Forked | None":
+        """The child forked from a check template, or None (no template: a cold start)."""
+        if self.template is None:
+            return None
+        spec = templates.spec("harness", launch.environment(Path(box.WORK)), launch.RESOURCE_LIMITS)
+        try:
+            return self.template.fork(spec, fds=(fd_in, fd_out), cgroups=self.clock.paths)
+        except templates.TemplateUnavailable as error:
+            templates.log.warning("check child starts cold: %s", error)
+            self._give_back()
+            return None
+
+    def _give_back(self):
+        if self.template is not None:
+            templates.POOL.give_back(self.template)
+            self.template = None
 
     def __enter__(self):
         return self
@@ -136,4 +157,5 @@ class Child:
             except OSError:
                 pass
         self.clock.close()
+        self._give_back()
         shutil.rmtree(self.workdir, ignore_errors=True)

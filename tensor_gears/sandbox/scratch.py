@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 PREFIX = "tensor-gears-"
-KINDS = ("kernel", "child")  # the only folders made here: nothing else in /tmp is touched
+KINDS = ("kernel", "child", "template")  # the only folders made here: nothing else in /tmp is touched
 
 
 def scratch_folder(kind: str) -> Path:

@@ -1,0 +1,137 @@
+"""Kernels and check children forked from templates are as fresh and as boxed as cold starts,
+as root and as the unprivileged instructor (rootless box): one after another, each is the
+only process it can see, has no capability, no descriptor of the template's, the box's user,
+writes only its own /tmp and working folder, finds nothing an earlier one left there, and
+draws other random numbers. A template that dies is replaced by a cold start."""
+
+import json
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from tensor_gears.sandbox import box, forkserver
+
+from .accounts import INSTRUCTOR, as_account, login_environment, owned_folder, remove
+
+LOOK = r'''
+import json, os
+def look():
+    """What this process sees, then a trace left for whoever comes next."""
+    status = dict(line.split(":", 1) for line in open("/proc/self/status").read().splitlines())
+    writable = []
+    for folder in ["/", "/dev", "/dev/shm", "/etc", "/sandbox", "/tmp", "/sandbox/work"]:
+        try:
+            open(os.path.join(folder, "probe"), "w").close()
+            os.unlink(os.path.join(folder, "probe"))
+            writable.append(folder)
+        except OSError:
+            pass
+    descriptors = os.listdir("/proc/self/fd")
+    facts = {
+        "pid": os.getpid(), "uid": os.getuid(),
+        "others": [p for p in os.listdir("/proc") if p.isdigit() and int(p) != os.getpid() and not os.path.exists(f"/proc/self/task/{p}")],
+        "tmp": [name.rsplit("-", 2)[0] for name in os.listdir("/tmp")],
+        "capabilities": {key: status[key].strip() for key in ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb")},
+        "no_new_privs": status["NoNewPrivs"].strip(),
+        "descriptors": sorted(os.readlink(f"/proc/self/fd/{fd}").split(":")[0] for fd in descriptors if os.path.exists(f"/proc/self/fd/{fd}")),
+        "writable": writable,
+        "traces": [path for path in ["/tmp/trace", "/sandbox/work/trace"] if os.path.exists(path)],
+        "random": __import__("numpy").random.random(),
+    }
+    for path in ["/tmp/trace", "/sandbox/work/trace"]:
+        open(path, "w").write("an earlier child was here")
+    return json.dumps(facts)
+'''
+PROBE = r'''
+import json, logging, sys
+import nbformat
+from nbformat.v4 import new_code_cell, new_notebook
+from tensor_gears.core.execution import ContainedExecution
+from tensor_gears.sandbox import templates
+from tensor_gears.sandbox.process import Child
+from tensor_gears.submission import Submission
+
+LOOK = sys.argv[1]
+seen = {"children": [], "kernels": [], "started": []}
+for _ in range(2):
+    with Child() as child:
+        child.request({"op": "load", "statements": Submission.from_source(LOOK).wire()}, timeout=120)
+        reply, _ = child.request({"op": "call", "function": "look", "args": []}, timeout=60)
+        seen["children"].append(json.loads(reply["result"]["value"]))
+        seen["started"].append(type(child.process).__name__)
+for _ in range(2):
+    nb = new_notebook(cells=[new_code_cell(LOOK + "\nprint(look())")])
+    ContainedExecution(timeout=120).preprocess(nb, {"metadata": {"path": "."}})
+    seen["kernels"].append(json.loads(nb.cells[0].outputs[0]["text"]))
+# A template that died while idle: the next child starts cold, the one after from a new template.
+template = templates.POOL.lease("checks")
+template.process.kill()
+template.process.wait()
+templates.POOL.idle["checks"].append(template)
+for _ in range(2):
+    with Child() as child:
+        child.request({"op": "load", "statements": Submission.from_source(LOOK).wire()}, timeout=120)
+        seen["started"].append(type(child.process).__name__)
+print(json.dumps(seen))
+'''
+
+
+def probed(account: str | None) -> dict:
+    """What the probe saw, run by `account` (None: root)."""
+    argv = [sys.executable, "-c", PROBE, LOOK]
+    if account is None:
+        done = subprocess.run(argv, capture_output=True, text=True, cwd="/tmp")
+    else:
+        folder = owned_folder(account, "templates")
+        try:
+            done = as_account(account, argv, cwd=folder, env=login_environment(account))
+        finally:
+            remove(folder)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+@pytest.fixture(scope="module", params=["root", "rootless"])
+def seen(request):
+    return probed(None if request.param == "root" else INSTRUCTOR), request.param
+
+
+def test_children_and_kernels_come_from_templates(seen):
+    facts, _ = seen
+    assert facts["started"][:2] == ["Forked", "Forked"]
+    assert [kernel["tmp"] for kernel in facts["kernels"]] == [["tensor-gears-template"]] * 2  # its IPC folder's
+
+
+@pytest.mark.parametrize("kind", ["children", "kernels"])
+def test_each_forked_process_is_fresh_and_boxed(seen, kind):
+    facts, mode = seen
+    uid = box.sandbox_ids()[0] if mode == "root" else box.ROOTLESS_ID
+    for look in facts[kind]:
+        assert look["pid"] == 2 and look["others"] == ["1"], look  # its namespace's init, as in a cold box
+        assert look["uid"] == uid
+        assert set(look["capabilities"].values()) == {"0000000000000000"}, look["capabilities"]
+        assert look["no_new_privs"] == "1"
+        assert look["writable"] == ["/tmp", "/sandbox/work"]
+        assert look["traces"] == [], "a trace of the earlier child was found"
+    if kind == "children":  # stdin, stdout and stderr, then the two pipes to the parent: nothing of the template's
+        assert all(look["descriptors"] == ["/dev/null"] * 3 + ["pipe"] * 2 for look in facts[kind]), facts[kind]
+    assert facts[kind][0]["random"] != facts[kind][1]["random"]
+
+
+def test_a_template_that_died_is_replaced_by_a_cold_start(seen):
+    facts, _ = seen
+    assert facts["started"][2:] == ["Popen", "Forked"]
+
+
+def test_a_template_with_a_second_thread_refuses_to_fork():
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        with pytest.raises(RuntimeError, match="threads"):
+            forkserver.fork({}, [])
+    finally:
+        stop.set()
+        thread.join()
