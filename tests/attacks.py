@@ -5,9 +5,12 @@ definition default (run in the check child) that attacks the grader: reads the g
 the source, the secret; writes the gradebook, the course, the environment; kills its
 parent and every process it can see; floods processes; connects to a listener; submits
 symbolic links, floods the output, exhausts memory, fills the disk, submits files that shadow
-modules (numpy.py, sitecustomize.py, conftest.py); and goes for the grading account itself:
+modules (numpy.py, sitecustomize.py, conftest.py); goes for the grading account itself:
 writes into its home, reads its secret file (`~/.config/tensor-gears/secret`), reads and kills
-its other processes (what only a rootless box, which is that account outside, could allow).
+its other processes (what only a rootless box, which is that account outside, could allow);
+and goes for the templates kernels are forked from: one kernel leaves traces (files, memory),
+a later one looks for them, for other processes and for a template's channel among its
+descriptors.
 Two clean students are graded before and after them. Afterwards: every student has the 18
 points of a correct 01, nothing outside the attackers' own autograded folders changed (the
 grader's home included), the gradebook schema is the same, no process is left and the
@@ -131,6 +134,52 @@ for pid in [victim, -1]:
         os.kill(pid, signal.SIGKILL)
     except OSError as error:
         print(pid, error)
+""",
+    "leaves_traces": """
+import builtins, os
+mark = "trace-of-" + "an-earlier-kernel"
+for path in ["/tmp/trace", "trace", "/dev/shm/trace", os.path.expanduser("~/trace"), "/sandbox/stage/trace"]:
+    try:
+        open(path, "w").write(mark)
+    except OSError as error:
+        print(path, error)
+os.environ["TRACE"] = builtins.trace = mark
+""",
+    "seeks_traces": """
+import builtins, glob, json, os, socket
+traces = []
+for path in glob.glob("/tmp/**", recursive=True) + glob.glob("/dev/shm/*") + glob.glob(os.path.expanduser("~/**"), recursive=True) + glob.glob("/sandbox/**", recursive=True):
+    try:
+        if os.path.isfile(path) and b"an-earlier-kernel" in open(path, "rb").read():
+            traces.append(path)
+    except OSError:
+        pass
+if "TRACE" in os.environ or hasattr(builtins, "trace"):
+    traces.append("memory")
+threads = set(os.listdir("/proc/self/task"))
+others = []
+for pid in range(1, 1 << 15):
+    try:
+        os.kill(pid, 0)
+        if str(pid) not in threads and pid != os.getpid():
+            others.append(pid)
+    except OSError:
+        pass
+replies = []
+for fd in range(3, 1024):
+    try:
+        channel = socket.socket(fileno=os.dup(fd))
+    except OSError:
+        continue
+    if channel.type == socket.SOCK_SEQPACKET:  # the kind of socket a template listens on
+        try:
+            channel.settimeout(1)
+            channel.send(json.dumps(dict(op="fork", spec=dict())).encode())
+            replies.append(channel.recv(1000).decode())
+        except OSError as error:
+            replies.append(str(error))
+    channel.close()
+print("TRACES", traces, "OTHERS", others, "REPLIES", replies)
 """,
     "calls_home": """
 import socket
@@ -346,6 +395,14 @@ def test_a_flood_of_output_is_cut_before_it_reaches_the_notebook(attacked):
     notebook = attacked.course / "autograded" / "k_floods_output" / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
     assert notebook.stat().st_size < 4 << 20
     assert "[output truncated" in notebook.read_text()
+
+
+def test_no_kernel_finds_an_earlier_ones_traces_a_sibling_or_a_template(attacked):
+    """Kernels come from templates: what one left (files, memory), the other kernels and the
+    template's own channel stay out of reach of every later one (nbgrader grades in order)."""
+    notebook = attacked.course / "autograded" / "k_seeks_traces" / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
+    printed = "".join(output.get("text", "") for cell in read(notebook).cells for output in cell.get("outputs", []))
+    assert "TRACES [] OTHERS [1] REPLIES []" in printed, printed[-2000:]  # 1: its box's init
 
 
 def test_a_later_run_in_a_fresh_process_is_unaffected(attacked):
