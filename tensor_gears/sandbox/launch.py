@@ -23,6 +23,7 @@ MEMORY_LIMIT = 4 << 30  # bytes of data segment (RLIMIT_AS would break NumPy and
 FILE_SIZE_LIMIT = 16 << 20
 CPU_LIMIT = 300  # seconds, a backstop: the parent enforces the real per-call limits
 ALLOW_UNBOXED = "TENSOR_GEARS_ALLOW_UNBOXED"
+TEMPLATES = "TENSOR_GEARS_TEMPLATES"  # "0": every kernel and check child starts cold (see templates.py)
 
 
 def isolation() -> str:
@@ -36,17 +37,24 @@ def isolation() -> str:
                                  f"(set {ALLOW_UNBOXED}=1 to grade without the sandbox, at your own risk)")
 
 
+def templates_enabled() -> bool:
+    """Whether kernels and check children are forked from templates here (templates.py)."""
+    return os.environ.get(TEMPLATES, "1") != "0" and isolation() != "unboxed"
+
+
 def describe_isolation() -> str:
     """In words, what protects the grader from the code it runs (for logs and results.json)."""
     kind = isolation()
     if kind == "unboxed":
         return (f"unboxed ({ALLOW_UNBOXED}=1): student code runs as the grader's own user, "
                 "with rlimits and isolated Python flags only")
+    started = ("; kernels and check children forked from pristine templates, each into fresh namespaces"
+               if templates_enabled() else f"; kernels and check children started cold ({TEMPLATES}=0)")
     limits = cgroups.controls()
     if kind == "root":
         uid, _ = box.sandbox_ids()
         return (f"sandbox: bubblewrap with its own mount, pid, network and IPC namespaces, user {uid}, "
-                f"nothing of the course mounted, cgroups for {', '.join(limits) or 'nothing'}")
+                f"nothing of the course mounted, cgroups for {', '.join(limits) or 'nothing'}" + started)
     weaker = ["student code is the grader's own account outside the box: only the namespaces keep it from "
               "the grader's files and processes"]
     if "memory" not in limits:
@@ -57,7 +65,7 @@ def describe_isolation() -> str:
         weaker.append("CPU time is read from /proc (schedstat) rather than a cgroup")
     return ("rootless sandbox (the grader is not root): bubblewrap with its own user, mount, pid, network and "
             "IPC namespaces, no capabilities, no nested user namespaces, nothing of the course mounted"
-            + (f", cgroups for {', '.join(limits)}" if limits else "") + "; weaker than the root box: "
+            + (f", cgroups for {', '.join(limits)}" if limits else "") + started + "; weaker than the root box: "
             + "; ".join(weaker))
 
 

@@ -35,7 +35,6 @@ from . import box, cgroups, launch
 from .scratch import scratch_folder
 
 FORKSERVER = Path(__file__).with_name("forkserver.py")
-SWITCH = "TENSOR_GEARS_TEMPLATES"  # "0": every kernel and check child starts cold
 KINDS = ("kernel", "checks")
 START_TIMEOUT = 120  # seconds for a template's imports (TensorFlow among them) on a busy machine
 REQUEST_TIMEOUT = 30  # seconds for one fork, release or wait
@@ -46,11 +45,6 @@ log = logging.getLogger("tensor_gears")
 
 class TemplateUnavailable(RuntimeError):
     """The template cannot start or fork: start this kernel or child cold."""
-
-
-def enabled() -> bool:
-    """Whether kernels and check children come from templates here."""
-    return os.environ.get(SWITCH, "1") != "0" and launch.isolation() != "unboxed"
 
 
 class Forked:
@@ -227,7 +221,7 @@ class Pool:
 
     def lease(self, kind: str) -> Template | None:
         """A template for one child of `kind`, all to the caller until `give_back`; None: start cold."""
-        if not enabled():
+        if not launch.templates_enabled():
             return None
         with self.lock:
             if self.idle[kind]:
