@@ -1,8 +1,9 @@
 """Kernels and check children forked from templates are as fresh and as boxed as cold starts,
 as root and as the unprivileged instructor (rootless box): one after another, each is the
 only process it can see, has no capability, no descriptor of the template's, the box's user,
-writes only its own /tmp and working folder, finds nothing an earlier one left there, and
-draws other random numbers. A template that dies is replaced by a cold start."""
+writes only its own /tmp and working folder, finds nothing an earlier one left there, draws
+other random numbers, and TensorFlow and Matplotlib work in it. A template that dies is
+replaced by a cold start; one with a second thread refuses to fork."""
 
 import json
 import subprocess
@@ -33,12 +34,13 @@ def look():
         "pid": os.getpid(), "uid": os.getuid(),
         "others": [p for p in os.listdir("/proc") if p.isdigit() and int(p) != os.getpid() and not os.path.exists(f"/proc/self/task/{p}")],
         "tmp": [name.rsplit("-", 2)[0] for name in os.listdir("/tmp")],
-        "capabilities": {key: status[key].strip() for key in ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb")},
+        "capabilities": sorted({status[key].strip() for key in ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb")}),
         "no_new_privs": status["NoNewPrivs"].strip(),
         "descriptors": sorted(os.readlink(f"/proc/self/fd/{fd}").split(":")[0] for fd in descriptors if os.path.exists(f"/proc/self/fd/{fd}")),
         "writable": writable,
         "traces": [path for path in ["/tmp/trace", "/sandbox/work/trace"] if os.path.exists(path)],
         "random": __import__("numpy").random.random(),
+        "tensorflow": float(__import__("tensorflow").reduce_sum([1.0, 2.0])),  # a canary op: TensorFlow forked works
     }
     for path in ["/tmp/trace", "/sandbox/work/trace"]:
         open(path, "w").write("an earlier child was here")
@@ -62,9 +64,11 @@ for _ in range(2):
         seen["children"].append(json.loads(reply["result"]["value"]))
         seen["started"].append(type(child.process).__name__)
 for _ in range(2):
-    nb = new_notebook(cells=[new_code_cell(LOOK + "\nprint(look())")])
+    nb = new_notebook(cells=[new_code_cell(LOOK + "\nprint(look())"),
+                             new_code_cell("import matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.show()")])
     ContainedExecution(timeout=120).preprocess(nb, {"metadata": {"path": "."}})
-    seen["kernels"].append(json.loads(nb.cells[0].outputs[0]["text"]))
+    seen["kernels"].append({**json.loads(nb.cells[0].outputs[0]["text"]),
+                            "figure": any("image/png" in out.get("data", {}) for out in nb.cells[1].outputs)})
 # A template that died while idle: the next child starts cold, the one after from a new template.
 template = templates.POOL.lease("checks")
 template.process.kill()
@@ -111,10 +115,13 @@ def test_each_forked_process_is_fresh_and_boxed(seen, kind):
     for look in facts[kind]:
         assert look["pid"] == 2 and look["others"] == ["1"], look  # its namespace's init, as in a cold box
         assert look["uid"] == uid
-        assert set(look["capabilities"].values()) == {"0000000000000000"}, look["capabilities"]
+        assert look["capabilities"] == ["0000000000000000"], look["capabilities"]
         assert look["no_new_privs"] == "1"
         assert look["writable"] == ["/tmp", "/sandbox/work"]
         assert look["traces"] == [], "a trace of the earlier child was found"
+        assert look["tensorflow"] == 3.0
+    if kind == "kernels":  # Matplotlib, imported in the template before there was a shell, shows figures inline
+        assert all(look["figure"] for look in facts[kind])
     if kind == "children":  # stdin, stdout and stderr, then the two pipes to the parent: nothing of the template's
         assert all(look["descriptors"] == ["/dev/null"] * 3 + ["pipe"] * 2 for look in facts[kind]), facts[kind]
     assert facts[kind][0]["random"] != facts[kind][1]["random"]
