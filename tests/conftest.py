@@ -1,6 +1,8 @@
 """Shared fixtures: the repository, and scratch course folders built from it."""
 
 import contextlib
+import fcntl
+import io
 import os
 import shutil
 import subprocess
@@ -13,11 +15,28 @@ from nbgrader.api import Gradebook
 from tensor_gears.contract import ASSIGNMENT
 from tensor_gears.release import nbgrader
 from tensor_gears.secret import ALLOW_DEFAULT
+from tensor_gears.sample_class.job import run as run_main_job
 from tensor_gears.sample_class.job import stage_student
 
 REPO = Path(__file__).resolve().parents[1]
 # The tests grade with the documented public secret, and say so (grading refuses otherwise).
 os.environ.setdefault(ALLOW_DEFAULT, "1")
+
+
+# The modules that take longest (about 1 to 3.5 minutes each on 2 cores, measured), handed to
+# the xdist workers first (`--dist loadfile` keeps each module on one worker), so that no long
+# one is left running alone at the end; the main job's modules come early, and the module that
+# reuses it later (`main_job`).
+SLOWEST_FIRST = ("test_timing_in_real_grading.py", "test_semester_in_browser.py", "test_autograde.py",
+                 "test_check_banks_rootless.py", "test_grader_failures.py", "test_attacks_are_contained.py",
+                 "test_attacks_rootless_grade.py", "test_attacks_rootless_nbgrader.py", "test_postgres_gradebook.py",
+                 "test_misbehaving_students.py", "test_exchange_accounts.py", "test_grade_command.py",
+                 "test_dask_cluster.py", "test_templates.py")
+
+
+def pytest_collection_modifyitems(items):
+    rank = {name: index for index, name in enumerate(SLOWEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: each module keeps its order
 
 
 def make_course(folder: Path) -> Path:
@@ -26,6 +45,28 @@ def make_course(folder: Path) -> Path:
     shutil.copy(REPO / "nbgrader_config.py", folder)
     shutil.copytree(REPO / "source", folder / "source")
     return folder
+
+
+@pytest.fixture(scope="session")
+def main_job(tmp_path_factory) -> tuple[Path, str]:
+    """The main job (release, the sample class graded by `tensor-gears grade`, feedback,
+    exports), run once per test run in a scratch copy of the repository and shared by the
+    modules that check it, in whichever xdist worker they run (a lock: the first one runs it,
+    the others wait for it). Returns (root, what it printed); read-only: copy before changing."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's own folder, above each worker's
+    root, printed = shared / "main-job", shared / "main-job.printed"
+    with open(shared / "main-job.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not printed.exists():
+            shutil.rmtree(root, ignore_errors=True)
+            make_course(root)
+            shutil.copytree(REPO / "release", root / "release")
+            with contextlib.redirect_stdout(io.StringIO()) as output:
+                run_main_job(root)
+            printed.write_text(output.getvalue())
+    return root, printed.read_text()
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,6 @@
-"""`tensor-gears grade` against plain `nbgrader autograde`: the same class graded both ways
-gives the same gradebook, row for row; the command shows progress, resumes, and regrades."""
+"""`tensor-gears grade` against plain `nbgrader autograde`: the sample class graded both ways
+(the main job's run, shared with test_autograde) gives the same gradebook, row for row; the
+command shows progress, resumes, and regrades."""
 
 import glob
 import os
@@ -21,13 +22,13 @@ from tensor_gears.nbgrader_glue.results_json import grade_ids_in_order
 from tensor_gears.notebooks import read
 from tensor_gears.release import nbgrader
 from tensor_gears.sandbox.cgroups import CGROUP_ROOTS, GROUP_PARENT, LIMIT_ROOTS
-from tensor_gears.sample_class.job import STUDENTS, stage_student
+from tensor_gears.sample_class.job import COURSE, STUDENTS, stage_student, student_names
 from tensor_gears.secret import ALLOW_DEFAULT
 
 from .accounts import INSTRUCTOR, give, login_environment, owned_folder, popen_as_account, remove
 from .conftest import make_course
 
-CLASS = ("perfect", "mistakes", "broken_file", "untouched")  # full, partial and no credit; a broken file
+CLASS = tuple(student_names())  # the sample class: full, partial and no credit, a broken file
 TENSOR_GEARS = str(Path(sys.executable).parent / "tensor-gears")
 
 
@@ -54,50 +55,47 @@ def gradebook_rows(course: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def both_ways(tmp_path_factory):
+def both_ways(main_job, tmp_path_factory):
+    """The sample class graded by plain `nbgrader autograde` here, and by `tensor-gears grade`
+    (two workers) in the main job: (plain course, the main job's course; read-only)."""
     plain = course_with_class(tmp_path_factory.mktemp("nbgrader"))
-    parallel = course_with_class(tmp_path_factory.mktemp("tensor-gears"))
     autograded = run("nbgrader", "autograde", ASSIGNMENT, cwd=plain)
     assert autograded.returncode == 0, autograded.stderr[-3000:]
-    graded = run(TENSOR_GEARS, "grade", "--workers", "2", cwd=parallel)
-    return plain, parallel, graded
+    return plain, main_job[0] / COURSE
 
 
 def test_every_gradebook_row_equals_plain_nbgrader(both_ways):
-    plain, parallel, graded = both_ways
-    assert graded.returncode == 0, graded.stdout + graded.stderr[-3000:]
+    plain, parallel = both_ways
     expected, got = gradebook_rows(plain), gradebook_rows(parallel)
     assert len(expected) == len(CLASS) * len(grade_ids_in_order())  # every grade cell of every student
     assert got == expected
 
 
 def test_results_json_and_autograded_notebooks_are_written_as_by_nbgrader(both_ways):
-    plain, parallel, _ = both_ways
+    plain, parallel = both_ways
     for student in CLASS:
         ours, theirs = (course / "autograded" / student / ASSIGNMENT for course in (parallel, plain))
         assert sorted(p.name for p in ours.iterdir()) == sorted(p.name for p in theirs.iterdir())
 
 
-def test_progress_summary_and_problems_are_shown(both_ways):
-    _, _, graded = both_ways
-    assert "with 2 local worker processes" in graded.stdout
-    for index, line in enumerate(sorted(line for line in graded.stderr.splitlines() if line.startswith("  ["))):
-        assert line.split("]")[0].strip() == f"[{index + 1}/{len(CLASS)}"
-    (perfect,) = [line.split() for line in graded.stdout.splitlines() if line.startswith("perfect ")]
-    assert perfect == ["perfect", "18", "20", "24", "15", "23", "100/100"]
-    assert "broken_file:\n  - 04_reshaping: the submitted file 04_reshaping.ipynb is not a readable notebook" \
-        in graded.stdout
-
-
-def test_a_second_run_skips_the_graded_and_force_regrades_one(both_ways):
-    _, parallel, _ = both_ways
+def test_a_second_run_skips_the_graded_and_a_forced_one_regrades_with_progress(both_ways, tmp_path):
+    _, graded = both_ways
+    parallel = shutil.copytree(graded, tmp_path / "course", symlinks=True)
     before = gradebook_rows(parallel)
     again = run(TENSOR_GEARS, "grade", cwd=parallel)
     assert again.returncode == 0 and f"{len(CLASS)} already graded, skipped" in again.stdout
     assert "Grading 0 students" in again.stdout
-    shutil.rmtree(parallel / "autograded" / "mistakes")
-    forced = run(TENSOR_GEARS, "grade", "--force", "--student", "perfect", "--student", "mistakes", cwd=parallel)
+    shutil.rmtree(parallel / "autograded" / "perfect")
+    forced = run(TENSOR_GEARS, "grade", "--workers", "2", "--force", "--student", "perfect", "--student",
+                 "broken_file", cwd=parallel)
     assert forced.returncode == 0 and "Grading 2 students" in forced.stdout, forced.stderr[-2000:]
+    assert "with 2 local worker processes" in forced.stdout
+    for index, line in enumerate(sorted(line for line in forced.stderr.splitlines() if line.startswith("  ["))):
+        assert line.split("]")[0].strip() == f"[{index + 1}/2"
+    (perfect,) = [line.split() for line in forced.stdout.splitlines() if line.startswith("perfect ")]
+    assert perfect == ["perfect", "18", "20", "24", "15", "23", "100/100"]
+    assert "broken_file:\n  - 04_reshaping: the submitted file 04_reshaping.ipynb is not a readable notebook" \
+        in forced.stdout
     assert gradebook_rows(parallel) == before
 
 
