@@ -107,9 +107,9 @@ class GradingSession:
         def start(*functions: str, extra: str = "") -> Child:
             key = (functions, extra)
             if key not in self.reference_children or self.reference_children[key].process.poll() is not None:
-                child = Child()
-                child.request({"op": "load", "statements": reference.submission(*functions, extra=extra).wire()},
-                              timeout=60)
+                submission = reference.submission(*functions, extra=extra)
+                child = Child(tensorflow=submission.imports("tensorflow"))
+                child.request({"op": "load", "statements": submission.wire()}, timeout=60)
                 self.reference_children[key] = child
             return self.reference_children[key]
         return start

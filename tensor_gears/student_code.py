@@ -184,7 +184,7 @@ class StudentCode:
             return child
         if child is not None:
             child.close()
-        child = Child()
+        child = Child(tensorflow=self.submission.imports("tensorflow"))
         self.children[key] = child
         try:
             header, _ = child.request({"op": "load", "statements": self.submission.wire(),

@@ -73,6 +73,16 @@ class Submission:
         lambda, through aliases), or None."""
         return Source(self).function(name)
 
+    def imports(self, module: str) -> bool:
+        """Whether a statement imports `module` or something in it."""
+        for statement in self.statements:
+            node = statement.node
+            names = ([alias.name for alias in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            if any(name == module or name.startswith(f"{module}.") for name in names):
+                return True
+        return False
+
     def wire(self) -> list[dict]:
         """The statements as sent to the child."""
         return [{"code": s.code, "where": s.where} for s in self.statements]

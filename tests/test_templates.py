@@ -18,6 +18,7 @@ from .accounts import INSTRUCTOR, as_account, login_environment, owned_folder, r
 
 LOOK = r'''
 import json, os
+import tensorflow as tf
 def look():
     """What this process sees, then a trace left for whoever comes next."""
     status = dict(line.split(":", 1) for line in open("/proc/self/status").read().splitlines())
@@ -40,7 +41,7 @@ def look():
         "writable": writable,
         "traces": [path for path in ["/tmp/trace", "/sandbox/work/trace"] if os.path.exists(path)],
         "random": __import__("numpy").random.random(),
-        "tensorflow": float(__import__("tensorflow").reduce_sum([1.0, 2.0])),  # a canary op: TensorFlow forked works
+        "tensorflow": float(tf.reduce_sum([1.0, 2.0])),  # a canary op: TensorFlow, imported before the fork, works
     }
     for path in ["/tmp/trace", "/sandbox/work/trace"]:
         open(path, "w").write("an earlier child was here")
@@ -52,32 +53,47 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 from tensor_gears.core.execution import ContainedExecution
 from tensor_gears.sandbox import templates
-from tensor_gears.sandbox.process import Child
+from tensor_gears.student_code import StudentCode
 from tensor_gears.submission import Submission
 
 LOOK = sys.argv[1]
-seen = {"children": [], "kernels": [], "started": []}
+seen = {"children": [], "kernels": [], "started": [], "kinds": []}
+def student_child(source, function):
+    """A check child loaded with `source` as the grader starts one; (its result of `function`, how it started)."""
+    code = StudentCode(Submission.from_source(source))
+    try:
+        child = code.child(function)
+        reply, _ = child.request({"op": "call", "function": function, "args": []}, timeout=60)
+        return reply["result"]["value"], type(child.process).__name__, child.template and child.template.kind
+    finally:
+        code.close()
 for _ in range(2):
-    with Child() as child:
-        child.request({"op": "load", "statements": Submission.from_source(LOOK).wire()}, timeout=120)
-        reply, _ = child.request({"op": "call", "function": "look", "args": []}, timeout=60)
-        seen["children"].append(json.loads(reply["result"]["value"]))
-        seen["started"].append(type(child.process).__name__)
+    value, started, kind = student_child(LOOK, "look")
+    seen["children"].append(json.loads(value))
+    seen["started"].append(started)
+    seen["kinds"].append(kind)
 for _ in range(2):
     nb = new_notebook(cells=[new_code_cell(LOOK + "\nprint(look())"),
                              new_code_cell("import matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.show()")])
     ContainedExecution(timeout=120).preprocess(nb, {"metadata": {"path": "."}})
     seen["kernels"].append({**json.loads(nb.cells[0].outputs[0]["text"]),
                             "figure": any("image/png" in out.get("data", {}) for out in nb.cells[1].outputs)})
+seen["idle"] = sorted(kind for kind, idle in templates.POOL.idle.items() if idle)
+# Code that does not import TensorFlow: its child and kernel come from templates without it.
+NO_TENSORFLOW = "import sys\ndef imported():\n    return ' '.join(m for m in ('numpy', 'tensorflow') if m in sys.modules)\n"
+value, _, kind = student_child(NO_TENSORFLOW, "imported")
+seen["imported"] = {"child": value, "child_kind": kind}
+nb = new_notebook(cells=[new_code_cell(NO_TENSORFLOW + "print(imported())")])
+ContainedExecution(timeout=120).preprocess(nb, {"metadata": {"path": "."}})
+seen["imported"]["kernel"] = nb.cells[0].outputs[0]["text"].strip()
+seen["idle_after"] = sorted(kind for kind, idle in templates.POOL.idle.items() if idle)
 # A template that died while idle: the next child starts cold, the one after from a new template.
-template = templates.POOL.lease("checks")
+template = templates.POOL.lease("checks", tensorflow=True)
 template.process.kill()
 template.process.wait()
-templates.POOL.idle["checks"].append(template)
+templates.POOL.idle["checks+tensorflow"].append(template)
 for _ in range(2):
-    with Child() as child:
-        child.request({"op": "load", "statements": Submission.from_source(LOOK).wire()}, timeout=120)
-        seen["started"].append(type(child.process).__name__)
+    seen["started"].append(student_child(LOOK, "look")[1])
 print(json.dumps(seen))
 '''
 
@@ -125,6 +141,14 @@ def test_each_forked_process_is_fresh_and_boxed(seen, kind):
     if kind == "children":  # stdin, stdout and stderr, then the two pipes to the parent: nothing of the template's
         assert all(look["descriptors"] == ["/dev/null"] * 3 + ["pipe"] * 2 for look in facts[kind]), facts[kind]
     assert facts[kind][0]["random"] != facts[kind][1]["random"]
+
+
+def test_only_children_whose_code_imports_tensorflow_come_from_templates_that_have_it(seen):
+    facts, _ = seen
+    assert facts["kinds"] == ["checks+tensorflow"] * 2
+    assert facts["idle"] == ["checks+tensorflow", "kernel+tensorflow"]
+    assert facts["imported"] == {"child": "numpy", "child_kind": "checks", "kernel": "numpy"}
+    assert facts["idle_after"] == ["checks", "checks+tensorflow", "kernel", "kernel+tensorflow"]
 
 
 def test_a_template_that_died_is_replaced_by_a_cold_start(seen):

@@ -9,6 +9,7 @@ from traitlets import Integer
 from traitlets.config import Configurable
 
 from ..sandbox.kernel import SandboxedKernelManager
+from ..submission import Submission
 
 TIMEOUTS_BEFORE_STOPPING = 2
 CELL_TIMEOUT = 30  # seconds, nbgrader's Execute default
@@ -60,6 +61,17 @@ class Containment(Configurable):
         super().__init__(*args, **kwargs)
         self._output_used: dict[int, int] = {}
         self.stopped_because: str | None = None
+
+    def create_kernel_manager(self):
+        """nbclient's, telling the sandboxed manager whether the notebook imports TensorFlow (its
+        kernel is then forked from a template that has it)."""
+        if not issubclass(self.kernel_manager_class, SandboxedKernelManager):
+            return super().create_kernel_manager()
+        self.kernel_name = self.kernel_name or self.nb.metadata.get("kernelspec", {}).get("name", "")
+        code = [(str(index), cell.source) for index, cell in enumerate(self.nb.cells) if cell.cell_type == "code"]
+        self.km = self.kernel_manager_class(config=self.config, tensorflow=Submission.from_cells(code).imports(
+            "tensorflow"), **({"kernel_name": self.kernel_name} if self.kernel_name else {}))
+        return self.km
 
     def output(self, outs, msg, display_id, cell_index):
         content = msg.get("content", {})

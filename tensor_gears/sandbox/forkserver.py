@@ -56,11 +56,12 @@ def prctl(option, value=0, more=0):
 def preload(kind):
     """The imports every child of `kind` would otherwise make itself, with one thread."""
     import numpy  # noqa: F401 - OPENBLAS_NUM_THREADS=1 is set: no BLAS thread
-    if kind == "kernel":
+    if kind.startswith("kernel"):
         import ipykernel.kernelapp  # noqa: F401
         import matplotlib.font_manager  # noqa: F401 - the font cache is built once, here
         import matplotlib.pyplot  # noqa: F401
-    import tensorflow  # noqa: F401 - no thread until its first op
+    if kind.endswith("+tensorflow"):
+        import tensorflow  # noqa: F401 - no thread until its first op
 
 
 def threads():
@@ -249,7 +250,7 @@ def serve(control):
 def main():
     global HARNESS
     kind, control_fd = sys.argv[1], int(sys.argv[2])
-    if kind == "checks":
+    if kind.startswith("checks"):
         sys.path.append(sys.argv[3])
         HARNESS = {"__name__": "tensor_gears_harness"}
         exec(compile(sys.argv[4], "harness.py", "exec"), HARNESS)

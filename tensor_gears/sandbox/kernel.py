@@ -26,10 +26,11 @@ from .scratch import scratch_folder
 class SandboxedKernelManager(AsyncKernelManager):
     """A kernel manager whose kernels run boxed, reached over IPC."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, tensorflow: bool = False, **kwargs):
+        """`tensorflow`: the notebook imports TensorFlow (its kernel is forked from a template that has it)."""
         super().__init__(**kwargs)
         launch.isolation()  # refuse to start an unboxed kernel unless the instructor allowed it
-        self.template = templates.POOL.lease("kernel")
+        self.template = templates.POOL.lease("kernel", tensorflow)
         self.folder = self.template.scratch() if self.template else scratch_folder("kernel")
         (self.folder / "ipc").mkdir()
         self.transport = "ipc"

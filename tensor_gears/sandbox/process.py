@@ -18,14 +18,15 @@ from .scratch import scratch_folder
 
 
 class Child:
-    """A running child. Use as a context manager; every request has a time limit."""
+    """A running child. Use as a context manager; every request has a time limit. `tensorflow`:
+    the code it will load imports TensorFlow (it is forked from a template that has it)."""
 
-    def __init__(self):
+    def __init__(self, tensorflow: bool = False):
         self.workdir = scratch_folder("child")
         to_child_r, self._to_child = os.pipe()
         self._from_child, from_child_w = os.pipe()
         self.clock = ControlGroups()
-        self.template = templates.POOL.lease("checks")
+        self.template = templates.POOL.lease("checks", tensorflow)
         try:
             self.process = self._forked(to_child_r, from_child_w) or subprocess.Popen(
                 launch.command(to_child_r, from_child_w, self.clock.paths),

@@ -2,7 +2,9 @@
 
 A cold start pays for its imports every time: IPython and ipykernel, NumPy, Matplotlib and
 its font cache, TensorFlow (several seconds). A template (`forkserver.py`) makes them once,
-in a box of its own, and forks a fresh child for each kernel or check child. No student code
+in a box of its own, and forks a fresh child for each kernel or check child. TensorFlow is
+imported only in the templates of children whose code imports it (notebook 05's kernel and
+checks): the others start in a fraction of the time and memory. No student code
 ever runs in a template, and a template serves one child at a time (a lease), so a child's
 limits and namespaces are its own, as with a cold start: the child leaves the template's
 namespaces for fresh ones, is moved into its own cgroups by the grader, and only then drops
@@ -36,6 +38,7 @@ from .scratch import scratch_folder
 
 FORKSERVER = Path(__file__).with_name("forkserver.py")
 KINDS = ("kernel", "checks")
+TENSORFLOW = "+tensorflow"  # a kind's suffix: its template has imported TensorFlow too
 START_TIMEOUT = 120  # seconds for a template's imports (TensorFlow among them) on a busy machine
 REQUEST_TIMEOUT = 30  # seconds for one fork, release or wait
 MESSAGE = 1 << 16
@@ -88,7 +91,8 @@ class Forked:
 
 
 class Template:
-    """One template process in its box (kind: `kernel` or `checks`), and its child, one at a time."""
+    """One template process in its box (kind: `kernel` or `checks`, maybe +tensorflow), and its
+    child, one at a time."""
 
     def __init__(self, kind: str):
         self.kind = kind
@@ -98,7 +102,7 @@ class Template:
         self.control = ours
         try:
             environment = launch.environment(Path(box.WORK))
-            if kind == "kernel":  # Matplotlib is imported with the backend the kernel would choose
+            if kind.startswith("kernel"):  # Matplotlib is imported with the backend the kernel would choose
                 environment["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
             sandbox = box.Box(binds=[(self.folder, str(self.folder))], environment=environment)
             self.process = subprocess.Popen(
@@ -203,24 +207,31 @@ def spec(entry: str, environment: dict[str, str], rlimits: dict[str, int], **mor
 def template_argv(kind: str, control_fd: int) -> list[str]:
     """The template's command: this interpreter (isolated, without `site`, for check children)."""
     text = FORKSERVER.read_text()
-    if kind == "kernel":
+    if kind.startswith("kernel"):
         return [sys.executable, "-c", text, kind, str(control_fd)]
     site_packages = sysconfig.get_paths()["purelib"]
     return [sys.executable, "-I", "-S", "-c", text, kind, str(control_fd), site_packages, launch.HARNESS.read_text()]
+
+
+def kind_of(base: str, tensorflow: bool) -> str:
+    """The template kind for a child of `base` (`kernel` or `checks`) whose code does or does not import TensorFlow."""
+    return base + TENSORFLOW if tensorflow else base
 
 
 class Pool:
     """The idle templates of this process, by kind; a kind that failed to start is not tried again."""
 
     def __init__(self):
-        self.idle: dict[str, list[Template]] = {kind: [] for kind in KINDS}
+        self.idle: dict[str, list[Template]] = {kind_of(base, tf): [] for base in KINDS for tf in (False, True)}
         self.failed: dict[str, str] = {}
         self.lock = threading.Lock()
         # Templates are started from one long-lived thread: a box dies with the thread that started it.
         self.starter = ThreadPoolExecutor(1, thread_name_prefix="templates")
 
-    def lease(self, kind: str) -> Template | None:
-        """A template for one child of `kind`, all to the caller until `give_back`; None: start cold."""
+    def lease(self, base: str, tensorflow: bool = False) -> Template | None:
+        """A template for one child of `base` (`kernel` or `checks`), with TensorFlow imported or
+        not, all to the caller until `give_back`; None: start cold."""
+        kind = kind_of(base, tensorflow)
         if not launch.templates_enabled():
             return None
         with self.lock:
@@ -249,8 +260,8 @@ class Pool:
 
     def close(self) -> None:
         with self.lock:
-            templates = [template for kind in KINDS for template in self.idle[kind]]
-            self.idle = {kind: [] for kind in KINDS}
+            templates = [template for idle in self.idle.values() for template in idle]
+            self.idle = {kind: [] for kind in self.idle}
         for template in templates:
             template.close()
 
