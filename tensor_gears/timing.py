@@ -29,7 +29,7 @@ from .student_code import StudentCode, decode_result, encode_input
 
 SPEEDUP_REQUIRED = 20  # vectorized_add_relu vs the naive version (typically 150x to 400x)
 SLOWDOWN_ALLOWED = 50  # naive_matrix_dot vs the reference naive version (honest loops: 1x to 3x)
-ROUND_SECONDS = 0.2  # net CPU work in each timed round
+ROUND_SECONDS = 0.1  # net CPU work in each timed round
 ROUNDS = 5  # interleaved rounds per side for a speed-up; the best of each side counts
 BUDGET_ROUNDS = 3  # single calls of the student's function within the budget
 MIN_ROUNDS = 2  # rounds always measured, before a verdict may stop the timing early
