@@ -293,6 +293,7 @@ def test_semester_through_the_hub(hub, browser, shots):
     assert "".join(typed[0]["source"]) == reference.solution(TYPED).strip("\n"), "Validate saved the typed answer"
     said = student_works(bo, mistakes)
     assert "The following cell failed:" in said and "broadcast_shape" in said, said
+    assert said.split("The following cell failed:")[1].strip().startswith("AssertionError"), said  # the error first
     for person in (ada, bo):
         assignments_tab(person)
         submit(person)

@@ -6,6 +6,7 @@
 - `exporter.TolerantNotebookExporter`: an unreadable submission is graded as the blank version.
 - `special_files.refuse_special_files`: submitted files are plain files, never links or devices.
 - `results_json.WriteResults`: `autograded/<student>/tensor_ops/results.json` (Gradescope's format).
+- `validate_dialog`: the students' Validate (a server extension): nbgrader's, each failure led by its error.
 - `course.Course`: the scheduler side of `tensor-gears grade`: reads submissions for the
   workers and records their reports through nbgrader's own Autograde, the gradebook's one writer.
 """
