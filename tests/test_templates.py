@@ -34,7 +34,7 @@ def look():
     facts = {
         "pid": os.getpid(), "uid": os.getuid(),
         "others": [p for p in os.listdir("/proc") if p.isdigit() and int(p) != os.getpid() and not os.path.exists(f"/proc/self/task/{p}")],
-        "tmp": [name.rsplit("-", 2)[0] for name in os.listdir("/tmp")],
+        "tmp": sorted(name.rsplit("-", 2)[0] for name in os.listdir("/tmp")),
         "capabilities": sorted({status[key].strip() for key in ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb")}),
         "no_new_privs": status["NoNewPrivs"].strip(),
         "descriptors": sorted(os.readlink(f"/proc/self/fd/{fd}").split(":")[0] for fd in descriptors if os.path.exists(f"/proc/self/fd/{fd}")),
@@ -121,7 +121,9 @@ def seen(request):
 def test_children_and_kernels_come_from_templates(seen):
     facts, _ = seen
     assert facts["started"][:2] == ["Forked", "Forked"]
-    assert [kernel["tmp"] for kernel in facts["kernels"]] == [["tensor-gears-template"]] * 2  # its IPC folder's
+    # Its IPC folder's, and the way to the environment where that lies below /tmp (a checkout there).
+    environment = [path.relative_to("/tmp").parts[0] for path in box.readable_paths() if path.is_relative_to("/tmp")]
+    assert [kernel["tmp"] for kernel in facts["kernels"]] == [sorted(["tensor-gears-template", *environment])] * 2
 
 
 @pytest.mark.parametrize("kind", ["children", "kernels"])

@@ -115,14 +115,18 @@ def child(spec, fds, ready, release, status):
     try:
         mount(None, "/", None, MS_REC | MS_PRIVATE)
         mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
-        if spec.get("ipc"):  # the kernel's own IPC folder is kept aside while fresh /tmp hides the template's
-            mount(spec["ipc"], spec["stage"], None, MS_BIND)
+        # Kept aside while fresh tmpfs hide the rest of the template's /tmp: the kernel's own IPC
+        # folder, and the environment where it lies below /tmp (a checkout there).
+        kept = ([spec["ipc"]] if spec.get("ipc") else []) + spec["readable"]
+        for index, path in enumerate(kept):
+            os.makedirs(f"{spec['stage']}/{index}", exist_ok=True)
+            mount(path, f"{spec['stage']}/{index}", None, MS_BIND | MS_REC)
         for folder, size in spec["tmpfs"].items():
             mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV, f"size={size},mode=1777")
-        if spec.get("ipc"):
-            os.makedirs(spec["ipc"], mode=0o755)
-            mount(spec["stage"], spec["ipc"], None, MS_BIND)
-        for shared in ("/", "/dev"):  # the template's own, seen by every child: read-only from here on
+        for index, path in enumerate(kept):
+            os.makedirs(path, mode=0o755, exist_ok=True)
+            mount(f"{spec['stage']}/{index}", path, None, MS_BIND | MS_REC)
+        for shared in ("/", "/dev", *spec["readable"]):  # the template's own, seen by every child: read-only
             mount(None, shared, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
         for name, value in spec["rlimits"].items():
             resource_limit(name, value)

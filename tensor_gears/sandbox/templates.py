@@ -200,8 +200,10 @@ def spec(entry: str, environment: dict[str, str], rlimits: dict[str, int], **mor
     uid, gid = box.sandbox_ids() if box.mode() == "root" else (None, None)
     if box.mode() == "rootless":  # counted in the template's user namespace: its one child, and the template
         rlimits = {**rlimits, "nproc": box.ROOTLESS_PROCESSES}
+    tmpfs = {"/tmp": box.TMP_SIZE, box.WORK: box.WORK_SIZE}
+    readable = [str(path) for path in box.readable_paths() if any(path.is_relative_to(folder) for folder in tmpfs)]
     return {"entry": entry, "environment": environment, "rlimits": rlimits, "cwd": box.WORK, "uid": uid, "gid": gid,
-            "tmpfs": {"/tmp": box.TMP_SIZE, box.WORK: box.WORK_SIZE}, "stage": box.STAGE, **more}
+            "tmpfs": tmpfs, "readable": readable, "stage": box.STAGE, **more}
 
 
 def template_argv(kind: str, control_fd: int) -> list[str]:
