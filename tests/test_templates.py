@@ -57,7 +57,11 @@ from tensor_gears.student_code import StudentCode
 from tensor_gears.submission import Submission
 
 LOOK = sys.argv[1]
-seen = {"children": [], "kernels": [], "started": [], "kinds": []}
+seen = {"children": [], "kernels": [], "started": [], "kinds": [], "warnings": []}
+class Warnings(logging.Handler):
+    def emit(self, record):
+        seen["warnings"].append(record.getMessage())
+logging.getLogger("tensor_gears").addHandler(Warnings(logging.WARNING))
 def student_child(source, function):
     """A check child loaded with `source` as the grader starts one; (its result of `function`, how it started)."""
     code = StudentCode(Submission.from_source(source))
@@ -120,6 +124,7 @@ def seen(request):
 
 def test_children_and_kernels_come_from_templates(seen):
     facts, _ = seen
+    assert [warning.split(" (")[0] for warning in facts["warnings"]] == ["check child starts cold: the template stopped"]  # the one killed below, no other
     assert facts["started"][:2] == ["Forked", "Forked"]
     # Its IPC folder's, and the way to the environment where that lies below /tmp (a checkout there).
     environment = [path.relative_to("/tmp").parts[0] for path in box.readable_paths() if path.is_relative_to("/tmp")]

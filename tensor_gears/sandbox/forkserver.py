@@ -76,34 +76,38 @@ def fork(spec, fds):
     """Fork the child of `spec`, set up and waiting; returns (its pid, the pipe that releases it)."""
     if threads() != 1:
         raise RuntimeError(f"the template has {threads()} threads: forking it is unsafe")
-    ready_r, ready_w = os.pipe()
+    said_r, said_w = os.pipe()  # the first fork's word: the child's pid, or why there is none
+    ready_r, ready_w = os.pipe()  # the child's word, once it is set up (its own pipe: the two race)
     release_r, release_w = os.pipe()
     status_r, status_w = os.pipe()
     first = os.fork()
     if first == 0:
         try:
-            os.close(ready_r)
-            os.close(release_w)
-            os.close(status_r)
+            for fd in (said_r, ready_r, release_w, status_r):
+                os.close(fd)
             checked(libc.unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS))
             pid = os.fork()
             if pid == 0:
+                os.close(said_w)
                 child(spec, fds, ready_w, release_r, status_w)
-            os.write(ready_w, f"{pid}\n".encode())
+            os.write(said_w, str(pid).encode())
+        except BaseException as error:  # noqa: B036 - said to the template, which answers with it
+            os.write(said_w, f"{type(error).__name__}: {error}".encode())
         finally:
             os._exit(0)
-    os.close(ready_w)
-    os.close(release_r)
-    os.close(status_w)
-    for fd in fds:
+    for fd in (said_w, ready_w, release_r, status_w, *fds):
         os.close(fd)
     os.waitpid(first, 0)  # its child is now the template's (a subreaper)
-    with os.fdopen(ready_r, "rb") as ready:
-        pid, _, said = ready.read().decode().partition("\n")  # the pid, then the child's word, once it is set up
-    if said != "ready":
+    with os.fdopen(said_r, "rb") as pipe:
+        pid = pipe.read().decode()
+    with os.fdopen(ready_r, "rb") as pipe:
+        said = pipe.read().decode()
+    if not pid.isdigit() or said != "ready":
         os.close(release_w)
         os.close(status_r)
-        raise RuntimeError(f"the forked child could not be set up: {said or 'no word from it'}")
+        if pid.isdigit() and not said:  # it ended before it could say why: how it ended
+            said = f"it ended with status {os.waitstatus_to_exitcode(os.waitpid(int(pid), 0)[1])}"
+        raise RuntimeError(f"the forked child could not be set up: {said if pid.isdigit() else pid}")
     return int(pid), release_w, status_r
 
 

@@ -71,7 +71,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         try:
             return self.template.fork(spec, cgroups=self.groups.paths)
         except templates.TemplateUnavailable as error:
-            self.log.warning("kernel starts cold: %s", error)
+            templates.log.warning("kernel starts cold: %s", error)
             return None
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
