@@ -113,6 +113,16 @@ def verify_broadcast(student, a, b):
     return value, label
 
 
+def zero_against_one_pair(rng):
+    """Two random compatible shapes where, at one axis, one has size 0 and the other size 1."""
+    shape = [int(size) for size in rng.integers(1, 7, size=int(rng.integers(1, 5)))]
+    axis = int(rng.integers(len(shape)))
+    zero, one = list(shape), list(shape)
+    zero[axis], one[axis] = 0, 1
+    pair = tuple(zero), tuple(one[int(rng.integers(0, axis + 1)):])  # the one side may lose leading axes
+    return pair if rng.random() < 0.5 else pair[::-1]
+
+
 def random_compatible_pair(rng):
     result = tuple(int(size) for size in rng.integers(0, 7, size=int(rng.integers(1, 6))))
     def side():
@@ -133,8 +143,9 @@ def check_broadcast_fixed(student):
 
 @check("hidden_broadcast_shape", 2, "random pairs of compatible shapes of different lengths, compared with NumPy's rule")
 def check_broadcast_random(student, rng):
-    for _ in range(25):
+    for _ in range(24):
         verify_broadcast(student, *random_compatible_pair(rng))
+    verify_broadcast(student, *zero_against_one_pair(rng))  # drawn or not, every student gets one
 
 
 @check("hidden_broadcast_shape", 1, "returns a tuple of Python ints")
