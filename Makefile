@@ -66,8 +66,10 @@ release: $(READY)
 tidy: $(READY)
 	$(RUN) $(BIN)/python -m tensor_gears.tidy source/tensor_ops
 
+# The benchmark's class size (benchmarks/autograde.py): 10 students take about 20 minutes on 2 cores.
+BENCHMARK_STUDENTS ?= 10
 benchmark: $(READY) sandbox
-	$(RUN) $(BIN)/python benchmarks/autograde.py
+	$(RUN) $(BIN)/python benchmarks/autograde.py $(BENCHMARK_STUDENTS)
 
 # The students' JupyterLab (student/: Validate, none of nbgrader's instructor or exchange
 # extensions, code cells that wrap), on a copy of release/tensor_ops/ in $(STUDENT_WORK)
