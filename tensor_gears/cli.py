@@ -124,6 +124,8 @@ def grade(args) -> int:
         trouble = report_problems(report) + ([] if recorded else ["nbgrader could not record the grades"])
         if trouble:
             problems[student] = trouble
+            for line in trouble:  # in full (the summary shows each one's first line): a worker's log may be elsewhere
+                logging.getLogger("tensor_gears").error("%s: %s", student, line)
         progress.finished(student, status_line(course, student, report, trouble), ok=not trouble)
     progress.close()
     elapsed = time.monotonic() - start
