@@ -119,14 +119,15 @@ def test_a_worker_killed_mid_student_costs_a_retry_not_a_grade(tmp_path, account
     else:
         give(account, folder)
         grading = popen_as_account(account, command, env=login_environment(account, **{ALLOW_DEFAULT: "1"}), **pipes)
-    worker = None
-    while grading.poll() is None and worker is None:  # a pool worker that has started grading
+    worker, deadline = None, time.monotonic() + 120
+    while grading.poll() is None and worker is None and time.monotonic() < deadline:  # a pool worker grading
         for process in psutil.Process(grading.pid).children(recursive=True):
             try:
                 if "forkserver" in " ".join(process.cmdline()) and process.children() and process.ppid() != grading.pid:
                     worker = process
             except psutil.NoSuchProcess:
                 pass
+        time.sleep(0.05)  # a poll, not a spin: the grading needs the cores
     assert worker is not None, "no worker was seen grading"
     scratch = f"{tempfile.gettempdir()}/tensor-gears-*-{worker.pid}-*"
     groups = [f"{root}/{GROUP_PARENT}/{worker.pid}-*" for root in (*CGROUP_ROOTS, *LIMIT_ROOTS.values())]
