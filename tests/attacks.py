@@ -1,6 +1,6 @@
 """Attacks on the grader, and what must hold after a batch of them is graded.
 
-Each attacker hands in a correct 01 plus one code cell (run in the notebook's kernel) or one
+Each attacker hands in a correct 04 plus one code cell (run in the notebook's kernel) or one
 definition default (run in the check child) that attacks the grader: reads the gradebook,
 the source, the secret; writes the gradebook, the course, the environment; kills its
 parent and every process it can see; floods processes; connects to a listener; submits
@@ -11,8 +11,8 @@ its other processes (what only a rootless box, which is that account outside, co
 and goes for the templates kernels are forked from: one kernel leaves traces (files, memory),
 a later one looks for them, for other processes and for a template's channel among its
 descriptors.
-Two clean students are graded before and after them. Afterwards: every student has the 18
-points of a correct 01, nothing outside the attackers' own autograded folders changed (the
+Two clean students are graded before and after them. Afterwards: every student has the 15
+points of a correct 04, nothing outside the attackers' own autograded folders changed (the
 grader's home included), the gradebook schema is the same, no process is left and the
 grader's other process lives, no connection arrived, the secret reached no output, and a
 later run in a fresh process is unaffected.
@@ -43,7 +43,7 @@ from .conftest import grades, make_course, submit
 from .test_misbehaving_students import attached_to_a_grader, running_harnesses
 
 SECRET = "attack-test-secret-0f3c9a"
-NOTEBOOK = "01_elementwise"
+NOTEBOOK = "04_reshaping"  # no timing checks: the batch costs what the attacks cost
 BIN = Path(sys.executable).parent
 POINTS = sum(task.points for task in TASKS if task.notebook == NOTEBOOK)
 LOGS = ("tensor-gears-grade.log", ".nbgrader.log")  # the grading commands' own logs
@@ -307,7 +307,7 @@ def stage(course: Path, home: Path, victim_pid: int, listener: socket.socket) ->
     for name, code in KERNEL_ATTACKS.items():
         add_cell(submit(course, f"k_{name}", correct, (NOTEBOOK,)),
                  code.format(port=port, home=str(home), victim=victim_pid) if "{" in code else code)
-    submit(course, "k_child_attack", {**correct, "naive_add": solution("naive_add") + CHILD_ATTACK}, (NOTEBOOK,))
+    submit(course, "k_child_attack", {**correct, "flatten_images": solution("flatten_images") + CHILD_ATTACK}, (NOTEBOOK,))
     links = submit(course, "k_symlinks", correct, (NOTEBOOK,))
     (links / "notes.txt").symlink_to(course / "source" / ASSIGNMENT / f"{NOTEBOOK}.ipynb")
     (links / "checks.txt").symlink_to("/proc/self/environ")
