@@ -1,13 +1,19 @@
 """The hidden checks give the same verdicts in the rootless box: the check banks
-(test_check_banks.py: every correct variant full marks, every buggy one exactly the checks
-it names, timing checks included) run again as the unprivileged instructor account."""
+(test_check_banks.py) run again as the unprivileged instructor account, where the box has no
+cgroups of its own and times work another way. Every correct variant keeps full marks (every
+function's checks, TensorFlow's included), and every buggy variant of the two timed functions
+fails exactly the checks it names. The other buggy variants fail on values, which no box
+changes: they run as root only."""
 
 import sys
 
+from tensor_gears.contract import TASKS
 from tensor_gears.secret import ALLOW_DEFAULT
 
 from .accounts import INSTRUCTOR, as_account, login_environment, owned_folder, remove
 from .conftest import REPO
+
+TIMED = [task.name for task in TASKS if dict(task.aspects).get("timing")]  # the functions with a timing check
 
 
 def test_the_check_banks_pass_in_the_rootless_box():
@@ -21,7 +27,8 @@ def test_the_check_banks_pass_in_the_rootless_box():
         assert isolation.stdout.strip() == "rootless", isolation.stderr
         # Each variant once: that a mistake fails the same checks for another student is shown as root.
         run = as_account(INSTRUCTOR, [sys.executable, "-m", "pytest", "-q", "-p", "no:xdist", f"--basetemp={folder}/tmp",
-                                      "-k", "not another-student", "tests/test_check_banks.py"], cwd=REPO, env=environment)
+                                      "-k", f"not another-student and (correct_variant or {' or '.join(TIMED)})",
+                                      "tests/test_check_banks.py"], cwd=REPO, env=environment)
         assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
         assert " passed" in run.stdout and " failed" not in run.stdout
     finally:
