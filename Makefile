@@ -58,7 +58,7 @@ grade-sample: $(READY) sandbox
 	$(RUN) $(BIN)/python -m tensor_gears.sample_class
 
 test: setup
-	$(RUN) $(BIN)/python -m pytest -n 2 --dist loadfile --durations=15
+	$(RUN) $(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder --durations=30
 
 release: $(READY)
 	$(RUN) $(BIN)/python -m tensor_gears.release
