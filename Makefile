@@ -10,15 +10,22 @@ READY := $(VENV)/.ready
 # nbgrader shells out to alembic when it creates a gradebook: the venv's bin must be on PATH.
 RUN := PATH="$(BIN):$$PATH" PYTHONDONTWRITEBYTECODE=1
 
-.PHONY: setup accounts sandbox postgres browser proxy exchange course hub grade-sample test release tidy benchmark student-lab
+.PHONY: setup accounts private sandbox postgres browser proxy exchange course hub grade-sample test release tidy benchmark student-lab
 
-setup: $(READY) sandbox accounts postgres browser proxy
+setup: $(READY) sandbox accounts private postgres browser proxy
 
 # The course's local accounts (hub/accounts.sh): an unprivileged instructor, who grades in the
 # rootless box in the tests, a grader TA and three students, for `make hub` and its tests.
 accounts:
 	@if [ "$$(id -u)" != 0 ]; then echo "not root: the course's test accounts cannot be created"; \
 	else sh hub/accounts.sh; fi
+
+# The checkout's private folders (hub/private_folders.sh): the solutions, the hidden checks,
+# the tests' correct answers and the history, for root and the course staff only; the hub's
+# students run the environment from this checkout and must not read them.
+private: accounts
+	@if [ "$$(id -u)" != 0 ]; then echo "not root: the checkout's private folders keep their modes (make them 0750 for a hub)"; \
+	else sh hub/private_folders.sh $(CURDIR); fi
 
 # The box untrusted code runs in (tensor_gears/sandbox/box.py): bubblewrap and a user of its own.
 sandbox:
