@@ -14,6 +14,9 @@ Three copies of the release are worked through, in scratch folders, as a student
 - `mistakes` (02 only): the sample class's typical mistakes. The visible tests fail with
   their own AssertionError message.
 
+These are also the proofs that the visible tests are right: every one passes on the reference
+solutions and fails on the untouched release (nbgrader's own Validator, behind the button).
+
 Everywhere: markdown is rendered (its headings are there), nothing is written to stderr,
 code cells wrap their long lines (no editor scrolls sideways, with the file browser open).
 The students' environment has Validate and none of nbgrader's instructor or exchange
