@@ -13,7 +13,6 @@ import pytest
 from nbgrader.api import Gradebook
 
 from tensor_gears.contract import ASSIGNMENT
-from tensor_gears.release import nbgrader
 from tensor_gears.secret import ALLOW_DEFAULT
 from tensor_gears.sample_class.job import run as run_main_job
 from tensor_gears.sample_class.job import stage_student
@@ -53,7 +52,8 @@ def main_job(tmp_path_factory) -> tuple[Path, str]:
     """The main job (release, the sample class graded by `tensor-gears grade`, feedback,
     exports), run once per test run in a scratch copy of the repository and shared by the
     modules that check it, in whichever xdist worker they run (a lock: the first one runs it,
-    the others wait for it). Returns (root, what it printed); read-only: copy before changing."""
+    the others wait for it). Its release/ is generated from source/ (test_release compares it with
+    the committed one). Returns (root, what it printed); read-only: copy before changing."""
     shared = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         shared = shared.parent  # the run's own folder, above each worker's
@@ -63,19 +63,10 @@ def main_job(tmp_path_factory) -> tuple[Path, str]:
         if not printed.exists():
             shutil.rmtree(root, ignore_errors=True)
             make_course(root)
-            shutil.copytree(REPO / "release", root / "release")
             with contextlib.redirect_stdout(io.StringIO()) as output:
                 run_main_job(root)
             printed.write_text(output.getvalue())
     return root, printed.read_text()
-
-
-@pytest.fixture(scope="session")
-def released_course(tmp_path_factory) -> Path:
-    """A scratch course with a freshly generated release and its own gradebook."""
-    course = make_course(tmp_path_factory.mktemp("course"))
-    nbgrader(course, "generate_assignment", "tensor_ops")
-    return course
 
 
 def submit(course: Path, student: str, answers: dict[str, str], notebooks: tuple[str, ...] | None = None) -> Path:
