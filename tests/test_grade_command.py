@@ -1,6 +1,6 @@
 """`tensor-gears grade` against plain `nbgrader autograde`: the sample class graded both ways
 (the main job's run, shared with test_autograde) gives the same gradebook, row for row; the
-command shows progress, resumes, and regrades."""
+command shows progress, resumes, regrades, and leaves nothing in the temporary folder."""
 
 import glob
 import os
@@ -40,8 +40,8 @@ def course_with_class(folder: Path) -> Path:
     return course
 
 
-def run(*args, cwd) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+def run(*args, cwd, **extra_env: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}", **extra_env}
     return subprocess.run(args, cwd=cwd, capture_output=True, text=True, env=env)
 
 
@@ -86,9 +86,18 @@ def test_a_second_run_skips_the_graded_and_a_forced_one_regrades_with_progress(b
     assert again.returncode == 0 and f"{len(CLASS)} already graded, skipped" in again.stdout
     assert "Grading 0 students" in again.stdout
     shutil.rmtree(parallel / "autograded" / "perfect")
-    forced = run(TENSOR_GEARS, "grade", "--workers", "2", "--force", "--student", "perfect", "--student",
-                 "broken_file", cwd=parallel)
+    # The run's own temporary folder, so that what its workers leave there is seen (short: the
+    # kernels' IPC sockets live in it, and a socket's path has at most 107 bytes).
+    scratch = Path(tempfile.mkdtemp(prefix="tg-tmp-"))
+    scratch.chmod(0o755)
+    try:
+        forced = run(TENSOR_GEARS, "grade", "--workers", "2", "--force", "--student", "perfect", "--student",
+                     "broken_file", cwd=parallel, TMPDIR=str(scratch))
+        left = sorted(path.name for path in scratch.iterdir())
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     assert forced.returncode == 0 and "Grading 2 students" in forced.stdout, forced.stderr[-2000:]
+    assert left == [], f"scratch folders left behind: {left}"
     assert "with 2 local worker processes" in forced.stdout
     for index, line in enumerate(sorted(line for line in forced.stderr.splitlines() if line.startswith("  ["))):
         assert line.split("]")[0].strip() == f"[{index + 1}/2"

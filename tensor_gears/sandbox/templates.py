@@ -15,7 +15,6 @@ fork), that kernel or child starts cold, as before; TENSOR_GEARS_TEMPLATES=0 tur
 off altogether.
 """
 
-import atexit
 import json
 import logging
 import os
@@ -31,6 +30,7 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from multiprocessing import util
 from pathlib import Path
 
 from . import box, cgroups, launch
@@ -268,5 +268,13 @@ class Pool:
             template.close()
 
 
+def close_at_exit(pool: Pool) -> None:
+    """Close `pool` when this process exits: a grader through atexit, a pool worker (which leaves
+    through os._exit, atexit unrun: its templates' scratch folders were left in /tmp) through
+    multiprocessing's exit hook. A forked worker drops its parent's hooks: it registers its own."""
+    util.Finalize(pool, pool.close, exitpriority=10)
+
+
 POOL = Pool()
-atexit.register(POOL.close)
+close_at_exit(POOL)
+util.register_after_fork(POOL, close_at_exit)
