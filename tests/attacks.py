@@ -27,6 +27,7 @@ import json
 import os
 import socket
 import sqlite3
+import stat
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -326,9 +327,24 @@ def make_home(home: Path) -> None:
     (home / "canary.txt").write_text("the instructor's own file")
 
 
-def course_state(course: Path, home: Path) -> dict[str, str]:
-    """Hashes of what no attacker may change: the course's files, the environment, the home."""
-    state = fingerprint(course / "source", course / "release", Path(sys.prefix) / "lib", home)
+def stamps(folder: Path) -> dict[str, tuple]:
+    """Every file's inode, size and change time under `folder`: the environment's 2 GB are too
+    much to hash twice per batch, and a write changes a file's change time, which no process
+    can set back (utime sets the modification time only)."""
+    found = {}
+    for root, folders, files in os.walk(folder):
+        folders[:] = [name for name in folders if name != "__pycache__"]
+        for name in files:
+            status = os.lstat(path := os.path.join(root, name))
+            if stat.S_ISREG(status.st_mode):
+                found[path] = (status.st_ino, status.st_size, status.st_ctime_ns)
+    return found
+
+
+def course_state(course: Path, home: Path) -> dict:
+    """What no attacker may change: hashes of the course's files and the home, the environment's stamps."""
+    state = fingerprint(course / "source", course / "release", home)
+    state.update(stamps(Path(sys.prefix) / "lib"))
     state.update(fingerprint(*[p for p in course.iterdir() if p.is_file() and p.name != "gradebook.db"
                                and p.name not in LOGS]))
     return state
