@@ -106,7 +106,8 @@ def grade(args) -> int:
         course = Course(root, args.db_url)
         execution = course.execution()
         settings = Settings(secret=course_secret(), cell_timeout=args.cell_timeout or execution.timeout,
-                            output_limit=execution.output_limit, report_limit=execution.report_limit)
+                            output_limit=execution.output_limit, report_limit=execution.report_limit,
+                            call_time_limit=course.hidden_checks().call_time_limit)
     except Exception as error:
         print(f"tensor-gears grade: grading refused: {error}", file=sys.stderr)
         return 2

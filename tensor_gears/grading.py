@@ -21,7 +21,7 @@ from .errors import CheckFailed, GraderError
 from .sandbox.process import Child
 from .secret import course_secret, rng_for
 from .source_rules import Source
-from .student_code import StudentCode
+from .student_code import CALL_TIME_LIMIT, StudentCode
 from .submission import Submission
 
 # Where the contract lets a graded function call another one, the grader provides the callee.
@@ -64,14 +64,15 @@ class CellResult:
 class GradingSession:
     """A pytest plugin: gives the checks their fixtures and records their outcomes."""
 
-    def __init__(self, notebook: str, submission: Submission, student: str, functions=None, secret=None):
+    def __init__(self, notebook: str, submission: Submission, student: str, functions=None, secret=None,
+                 call_time_limit: float = CALL_TIME_LIMIT):
         self.notebook = notebook
         self.student_id = student
         self.functions = set(functions) if functions else None
         self.secret = secret or course_secret()
         self.provided = PROVIDED_CALLEES.get(notebook, ())
         self.submission = submission
-        self.code = StudentCode(submission, {name: reference.callee(name) for name in self.provided})
+        self.code = StudentCode(submission, {name: reference.callee(name) for name in self.provided}, call_time_limit)
         self.rules: Source | None = None
         self.reference_children: dict[tuple, Child] = {}
         self.results: dict[str, CellResult] = {}
@@ -163,14 +164,16 @@ def check_module(notebook: str) -> Path:
     return CHECKS_DIR / f"test_{notebook}.py"
 
 
-def grade(notebook: str, submission: Submission, student: str, functions=None, secret=None) -> dict[str, CellResult]:
+def grade(notebook: str, submission: Submission, student: str, functions=None, secret=None,
+          call_time_limit: float = CALL_TIME_LIMIT) -> dict[str, CellResult]:
     """Run the notebook's hidden checks on `submission`; return every hidden cell's result
-    (inputs seeded from `secret`, by default the course secret).
+    (inputs seeded from `secret`, by default the course secret; each call of a student's
+    function stopped after `call_time_limit` seconds).
 
     Raises GraderError when the grader itself fails (a check crashes, pytest cannot run, or
     anything else goes wrong here): no score of this notebook can then be trusted."""
     try:
-        session = GradingSession(notebook, submission, student, functions, secret)
+        session = GradingSession(notebook, submission, student, functions, secret, call_time_limit)
     except Exception as error:
         raise GraderError(f"the hidden checks of {notebook} could not start:\n{traceback.format_exc()}") from error
     # Without pytest's plugins that report nothing the grader reads: unraisableexception alone

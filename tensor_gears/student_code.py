@@ -20,7 +20,7 @@ from .submission import Submission
 
 log = logging.getLogger("tensor_gears")
 
-CALL_TIME_LIMIT = 10.0
+CALL_TIME_LIMIT = 10.0  # seconds, the default of `HiddenChecks.call_time_limit`
 HANGS_BEFORE_GIVING_UP = 2
 
 
@@ -160,9 +160,11 @@ class StudentCode:
     where a function must not see a grader-provided callee that the others get. A child
     that crashed or was stopped is replaced by a fresh one on the next call."""
 
-    def __init__(self, submission: Submission, callees: dict[str, str] | None = None):
+    def __init__(self, submission: Submission, callees: dict[str, str] | None = None,
+                 call_time_limit: float = CALL_TIME_LIMIT):
         self.submission = submission
         self.callees = callees or {}
+        self.call_time_limit = call_time_limit
         self.children: dict[tuple[str, ...], Child] = {}
         self.load_errors: dict[tuple[str, ...], list[str]] = {}
         self.hangs: dict[str, int] = {}
@@ -195,12 +197,12 @@ class StudentCode:
         self.load_errors[key] = [str(e) for e in header.get("errors", [])][:5]
         return child
 
-    def request(self, function: str, header: dict, blobs=(), timeout=CALL_TIME_LIMIT, cpu_limit=None):
+    def request(self, function: str, header: dict, blobs=(), timeout=None, cpu_limit=None):
         if self.hangs.get(function, 0) >= HANGS_BEFORE_GIVING_UP:
             raise CheckFailed(f"not run: earlier calls of `{function}` ran past the time limit")
         child = self.child(function)
         try:
-            return child.request(header, blobs, timeout=timeout, cpu_limit=cpu_limit)
+            return child.request(header, blobs, timeout=timeout or self.call_time_limit, cpu_limit=cpu_limit)
         except ChildTimeout:
             self.hangs[function] = self.hangs.get(function, 0) + 1
             raise
@@ -216,7 +218,7 @@ class StudentCode:
         try:
             reply, result_blobs = self.request(function, header, blobs)
         except ChildTimeout:
-            raise CheckFailed(f"{where} did not finish within {CALL_TIME_LIMIT:g} s and was stopped") from None
+            raise CheckFailed(f"{where} did not finish within {self.call_time_limit:g} s and was stopped") from None
         except ChildError as error:
             raise CheckFailed(f"{where}: {describe_child_error(error)}") from None
         self.raise_if_unusable(function, reply)

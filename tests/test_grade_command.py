@@ -3,6 +3,7 @@
 command shows progress, resumes, regrades, and leaves nothing in the temporary folder."""
 
 import glob
+import json
 import os
 import shutil
 import subprocess
@@ -175,18 +176,29 @@ def test_without_a_secret_the_command_refuses_to_grade(tmp_path):
     assert "grading refused: no course secret is set" in refused.stderr
 
 
+# Right in the notebook's kernel, an endless loop in the hidden checks' child (which has no IPython).
+HANGS_IN_THE_CHECKS = """import sys
+
+def naive_transpose(x):
+    while "IPython" not in sys.modules:
+        pass
+    return x.T
+"""
+
+
 def test_the_courses_cell_time_and_output_limits_apply(tmp_path):
-    """nbgrader_config.py's `Execute.timeout` and `ContainedExecute.output_limit` hold for
-    `tensor-gears grade` as for `nbgrader autograde`, and `ContainedExecute.report_limit` caps
-    a whole submission's output, with a note in the feedback and the points intact."""
+    """nbgrader_config.py's `Execute.timeout`, `ContainedExecute.output_limit` and
+    `HiddenChecks.call_time_limit` hold for `tensor-gears grade` as for `nbgrader autograde`,
+    and `ContainedExecute.report_limit` caps a whole submission's output, with a note in the
+    feedback and the points intact."""
     from .conftest import submit
 
     course = make_course(tmp_path / "course")
     with (course / "nbgrader_config.py").open("a") as config:
         config.write("\nc.Execute.timeout = 5\nc.ContainedExecute.output_limit = 2000\n"
-                     "c.ContainedExecute.report_limit = 60000\n")
+                     "c.ContainedExecute.report_limit = 60000\nc.HiddenChecks.call_time_limit = 2\n")
     nbgrader(course, "generate_assignment", ASSIGNMENT)
-    folder = submit(course, "ada", {"flatten_images": "reference", "naive_transpose": "reference",
+    folder = submit(course, "ada", {"flatten_images": "reference", "naive_transpose": HANGS_IN_THE_CHECKS,
                                     "make_batches": "reference"}, ("04_reshaping",))
     path = folder / "04_reshaping.ipynb"
     nb = read(path)
@@ -204,5 +216,8 @@ def test_the_courses_cell_time_and_output_limits_apply(tmp_path):
         " characters in all" in chatter[-1]
     nbgrader(course, "generate_feedback", ASSIGNMENT)
     assert "[output dropped" in (course / "feedback" / "ada" / ASSIGNMENT / "04_reshaping.html").read_text()
+    checks = {test["name"]: test for test in json.loads(
+        (course / "autograded" / "ada" / ASSIGNMENT / "results.json").read_text())["tests"]}
+    assert "did not finish within 2 s" in checks["hidden_naive_transpose"]["output"]
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
-        assert gradebook.find_submission(ASSIGNMENT, "ada").score == 15
+        assert gradebook.find_submission(ASSIGNMENT, "ada").score == 10  # all but naive_transpose's 5

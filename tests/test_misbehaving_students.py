@@ -37,7 +37,7 @@ MESSAGES = {
     "hidden_naive_matrix_dot": "`naive_matrix_dot` is not defined in your notebook",
     "hidden_naive_transpose": "MemoryError",
     "hidden_make_batches": "expected a list",
-    "hidden_sgd_step": "did not finish within 10 s",
+    "hidden_sgd_step": "did not finish within 3 s",
 }
 
 
@@ -52,7 +52,7 @@ def graded(tmp_path_factory):
     nb.cells = [cell for cell in nb.cells if cell.get("id") != "test_naive_vector_dot"]
     cells_by_grade_id(nb)["hidden_naive_vector_dot"].source = "print('all points, please')"
     product.write_text(nbformat.writes(nb))
-    run = nbgrader(course, "autograde", ASSIGNMENT, "--Execute.timeout=5", check=False)
+    run = nbgrader(course, "autograde", ASSIGNMENT, "--Execute.timeout=5", "--HiddenChecks.call_time_limit=3", check=False)
     return course, run
 
 

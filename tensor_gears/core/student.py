@@ -15,6 +15,7 @@ from ..errors import GraderError
 from ..grading import CellResult, grade
 from ..notebooks import failed, grade_id, is_grade_cell
 from ..sandbox.launch import describe_isolation, isolation
+from ..student_code import CALL_TIME_LIMIT
 from ..submission import Submission
 from .execution import CELL_TIMEOUT, OUTPUT_LIMIT, REPORT_LIMIT, ContainedExecution, cap_outputs
 from .hidden_cells import GRADER_FAILED, failed_results, write_results
@@ -33,6 +34,7 @@ class Settings:
     output_limit: int = OUTPUT_LIMIT  # characters of output kept per cell
     report_limit: int = REPORT_LIMIT  # characters of output kept in all of the student's notebooks
     kernels: int = KERNELS  # notebooks of one student run at once, each in a kernel of its own
+    call_time_limit: float = CALL_TIME_LIMIT  # seconds per call of a student's function in the hidden checks
 
 
 def grade_student(student: str, notebooks: dict[str, bytes], settings: Settings) -> dict:
@@ -102,7 +104,8 @@ def hidden_checks(name: str, nb, reason: str | None, student: str, settings: Set
     if reason is not None:
         return failed_results(name, "this notebook could be read", reason), False, [reason], time.perf_counter() - start
     try:
-        results: dict[str, CellResult] = grade(name, Submission.from_notebook(nb), student, secret=settings.secret)
+        results: dict[str, CellResult] = grade(name, Submission.from_notebook(nb), student, secret=settings.secret,
+                                                   call_time_limit=settings.call_time_limit)
     except Exception as error:  # the grader failed, not the student: contain it, tell the instructor
         detail = str(error) if isinstance(error, GraderError) else traceback.format_exc()
         log.error("%s / %s: %s; its hidden cells score 0. Grader traceback:\n%s", student, name, GRADER_FAILED, detail)

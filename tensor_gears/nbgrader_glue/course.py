@@ -18,6 +18,7 @@ from traitlets.config import Config, PyFileConfigLoader
 from ..contract import ASSIGNMENT, NOTEBOOKS
 from . import GLUE, autograde_preprocessors
 from .execute import ContainedExecute
+from .hidden_checks import HiddenChecks
 from .apply_report import REPORTS
 from .exporter import TolerantNotebookExporter
 from .special_files import refuse_in
@@ -49,6 +50,11 @@ class Course:
         (`Execute.timeout`), output limit per cell (`ContainedExecute.output_limit`) and for a
         whole submission (`ContainedExecute.report_limit`)."""
         return ContainedExecute(config=self.config)
+
+    def hidden_checks(self) -> HiddenChecks:
+        """nbgrader's hidden-checks step as this course configures it: its time limit per call
+        of a student's function (`HiddenChecks.call_time_limit`)."""
+        return HiddenChecks(config=self.config)
 
     def directory(self, student: str = "*") -> CourseDirectory:
         return CourseDirectory(config=self.config, root=str(self.root), assignment_id=ASSIGNMENT, student_id=student)

@@ -15,24 +15,31 @@ import sys
 from pathlib import Path
 
 from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Float
 
 from ..contract import NOTEBOOKS
 from ..core.hidden_cells import write_results
 from ..core.stand_in import stand_in_reason
 from ..core.student import Settings, hidden_checks
 from ..secret import course_secret
+from ..student_code import CALL_TIME_LIMIT
 
 
 class HiddenChecks(NbGraderPreprocessor):
     """Grade the submission with the hidden checks and write each hidden cell's outcome."""
+
+    call_time_limit = Float(CALL_TIME_LIMIT, help=(
+        "Seconds one call of a student's function may run in the hidden checks (timing "
+        "measurements have a budget of their own). Past them the call is stopped and its check "
+        "fails with a message; after two such calls, that function's remaining checks are not run.")).tag(config=True)
 
     def preprocess(self, nb, resources):
         notebook = resources["nbgrader"]["notebook"]
         student = resources["nbgrader"]["student"]
         if notebook not in NOTEBOOKS:
             return nb, resources
-        results, grader_failed, _, _ = hidden_checks(notebook, nb, stand_in_reason(nb), student,
-                                                      Settings(secret=course_secret()), self.log)
+        settings = Settings(secret=course_secret(), call_time_limit=self.call_time_limit)
+        results, grader_failed, _, _ = hidden_checks(notebook, nb, stand_in_reason(nb), student, settings, self.log)
         if grader_failed:
             GRADER_FAILURES.add(student, notebook, self.log)
         write_results(nb, results)
