@@ -1,5 +1,5 @@
 # Two entry points for everyone: `make grade-sample` (the main job) and `make test`.
-# Both build the virtual environment at .venv first, from the pinned requirements.lock.
+# Both build the virtual environment at .venv first, exactly the pinned requirements.lock.
 
 # Debian's interpreter where there is one: every account can read it (the rootless box, the
 # hub's users and the sandbox user run the environment's Python, not only root).
@@ -55,7 +55,10 @@ browser:
 $(READY): pyproject.toml requirements.lock
 	test "$$(readlink -f $(BIN)/python 2>/dev/null)" = "$$(readlink -f $$(command -v $(PYTHON)))" || \
 		{ rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check setuptools==80.9.0 -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock
+	$(BIN)/python -m pip freeze --exclude-editable | grep -vxF -f requirements.lock | cut -d= -f1 | \
+		xargs -r $(BIN)/python -m pip uninstall --quiet --yes
+	$(BIN)/python -m pip check
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(READY)
 
