@@ -1,7 +1,7 @@
 """nbgrader configuration of the tensor-gears course (run nbgrader from this folder)."""
 
 from tensor_gears import nbgrader_glue
-from tensor_gears.core.stand_in import STUB
+from tensor_gears.notebooks import STUB
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
 

@@ -25,8 +25,7 @@ from pathlib import Path
 
 from tensor_gears.contract import ASSIGNMENT, NOTEBOOKS
 from tensor_gears.core import Settings, grade_student
-from tensor_gears.core.stand_in import STUB
-from tensor_gears.notebooks import notebook_path
+from tensor_gears.notebooks import STUB, notebook_path
 from tensor_gears.sample_class.job import STUDENTS, stage_course, stage_student
 from tensor_gears.sandbox import box, launch, templates
 from tensor_gears.sandbox.kernel import SandboxedKernelManager

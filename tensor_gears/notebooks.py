@@ -7,6 +7,10 @@ from nbformat import NotebookNode
 
 from .contract import ASSIGNMENT
 
+# What students see in place of a solution (nbgrader_config.py gives it to ClearSolutions; this
+# module is light enough for the configuration every nbgrader command loads).
+STUB = '# YOUR CODE HERE\nraise NotImplementedError("replace this line with your code")'
+
 
 def notebook_path(folder: Path, notebook: str) -> Path:
     """The path of `notebook` (a contract name, no suffix) under `folder/tensor_ops/`."""

@@ -8,7 +8,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from tensor_gears.contract import ASSIGNMENT, NOTEBOOKS, TASKS
-from tensor_gears.core.stand_in import STUB
+from tensor_gears.notebooks import STUB
 from tensor_gears.reference import solution
 from tensor_gears.release import nbgrader
 from tensor_gears.sample_class.job import COURSE, student_names

@@ -6,13 +6,11 @@ import textwrap
 
 from nbformat.v4 import new_markdown_cell
 
-from ..notebooks import nbgrader_meta, notebook_path, read
+from ..notebooks import STUB, nbgrader_meta, notebook_path, read
 from ..reference import SOURCE
 
 UNREADABLE_CELL = "tensor-gears-unreadable"
 SOLUTION = re.compile(r"^([ \t]*)### BEGIN SOLUTION\n.*?### END SOLUTION", re.S | re.M)
-# What students see in place of a solution (nbgrader_config.py gives it to ClearSolutions).
-STUB = '# YOUR CODE HERE\nraise NotImplementedError("replace this line with your code")'
 
 
 def blank_student_version(name: str):
