@@ -17,5 +17,9 @@ class ChildTimeout(ChildError):
     """The child ran past a wall-clock or CPU-time limit and was stopped."""
 
 
+class TemporaryFolderTooDeep(TensorGearsError):
+    """The temporary folder's path leaves no room for a kernel's sockets: grading refuses to start."""
+
+
 class GraderError(TensorGearsError):
     """The grader itself failed on a notebook: its hidden cells score 0 and the instructor is told."""

@@ -3,12 +3,14 @@
 Real `nbgrader autograde tensor_ops` on one submission: with the box and a secret it logs the
 isolation and records it in results.json; without a course secret, or without the box
 (no bubblewrap on PATH), it refuses, grades nothing and exits 1, unless the explicit flag
-for that case is set.
+for that case is set; below a temporary folder too deep for a kernel's sockets, it refuses.
 """
 
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -79,6 +81,26 @@ def test_without_the_box_it_refuses_unless_allowed(course):
     assert results(course)["extra_data"]["isolation"].startswith("unboxed")
     assert sum(test["score"] for test in results(course)["tests"]) == sum(
         task.points for task in TASKS if task.notebook == NOTEBOOK)
+
+
+def test_a_temporary_folder_too_deep_for_the_kernels_sockets_is_refused(course, tmp_path):
+    """A kernel's sockets live below the temporary folder, and a socket's path holds at most
+    107 bytes: below a deeper TMPDIR every kernel failed to start (`nbgrader autograde` graded
+    on without the notebooks' cells; `tensor-gears grade` stalled). Both refuse it, naming it."""
+    deep = tmp_path / "deep"
+    deep.mkdir()
+    assert len(str(deep)) > 42
+    run = autograde(course, TMPDIR=str(deep))
+    assert run.returncode == 1, run.stderr[-2000:]
+    assert f"Grading refused: the temporary folder {deep} is too deep for the kernels' sockets" in run.stderr
+    assert "set TMPDIR to a folder of at most 42 bytes" in run.stderr
+    assert not (course / "autograded").exists()
+    env = {**os.environ, "TMPDIR": str(deep), "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    refused = subprocess.run([str(Path(sys.executable).parent / "tensor-gears"), "grade"], cwd=course, env=env,
+                             capture_output=True, text=True, timeout=300)
+    assert refused.returncode == 2, refused.stdout + refused.stderr[-2000:]
+    assert f"grading refused: the temporary folder {deep} is too deep" in refused.stderr
+    assert list(deep.iterdir()) == []
 
 
 def test_an_unprivileged_grader_refuses_only_without_user_namespaces(released):

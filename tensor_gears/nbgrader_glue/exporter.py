@@ -8,23 +8,27 @@ from nbgrader.converters.base import NbGraderException
 
 from ..contract import NOTEBOOKS, TASKS
 from ..core.stand_in import stand_in
+from ..errors import TemporaryFolderTooDeep
 from ..notebooks import nbgrader_meta
 from ..sandbox.box import SandboxUnavailable
 from ..sandbox.launch import describe_isolation
+from ..sandbox.scratch import check_temporary_folder
 from ..secret import NoSecret, course_secret
 
 
 class TolerantNotebookExporter(NotebookExporter):
     """Reads a submitted notebook; if it cannot be used, grades the blank version instead.
     Autograde creates it once, before any student: that is where grading states what
-    protects it, and refuses to start without a sandbox or a course secret."""
+    protects it, and refuses to start without a sandbox, a course secret, or room below the
+    temporary folder for the kernels' sockets."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         try:
             course_secret()
+            check_temporary_folder()
             self.log.info("Isolation of student code: %s", describe_isolation())
-        except (NoSecret, SandboxUnavailable) as error:
+        except (NoSecret, SandboxUnavailable, TemporaryFolderTooDeep) as error:
             self.log.error("Grading refused: %s", error)
             raise NbGraderException(str(error)) from None
 

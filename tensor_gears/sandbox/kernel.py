@@ -20,7 +20,7 @@ from jupyter_client.manager import AsyncKernelManager
 
 from . import box, launch, templates
 from .cgroups import ControlGroups
-from .scratch import scratch_folder
+from .scratch import check_temporary_folder, scratch_folder
 
 
 class SandboxedKernelManager(AsyncKernelManager):
@@ -30,6 +30,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         """`tensorflow`: the notebook imports TensorFlow (its kernel is forked from a template that has it)."""
         super().__init__(**kwargs)
         launch.isolation()  # refuse to start an unboxed kernel unless the instructor allowed it
+        check_temporary_folder()
         self.template = templates.POOL.lease("kernel", tensorflow)
         self.folder = self.template.scratch() if self.template else scratch_folder("kernel")
         (self.folder / "ipc").mkdir()

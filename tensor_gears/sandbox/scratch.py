@@ -7,8 +7,24 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from ..errors import TemporaryFolderTooDeep
+
 PREFIX = "tensor-gears-"
 KINDS = ("kernel", "child", "template")  # the only folders made here: nothing else in /tmp is touched
+SOCKET_PATH_BYTES = 107  # the longest path of a Unix socket (sun_path, less its NUL)
+# The deepest socket below the temporary folder: a kernel's (kernel.py), forked from a template.
+DEEPEST_SOCKET = f"/{PREFIX}template-{'9' * 7}-{'x' * 8}/tmp{'x' * 8}/ipc/kernel-99"
+
+
+def check_temporary_folder() -> None:
+    """Refuse a temporary folder too deep for a kernel's sockets: zmq cannot bind them, and
+    grading would stall on the kernels instead of failing."""
+    folder = tempfile.gettempdir()
+    if len(os.fsencode(folder)) + len(DEEPEST_SOCKET) > SOCKET_PATH_BYTES:
+        raise TemporaryFolderTooDeep(
+            f"the temporary folder {folder} is too deep for the kernels' sockets: a socket's path holds at most "
+            f"{SOCKET_PATH_BYTES} bytes, and a kernel's needs {len(DEEPEST_SOCKET)} below that folder; set TMPDIR "
+            f"to a folder of at most {SOCKET_PATH_BYTES - len(DEEPEST_SOCKET)} bytes, such as /tmp")
 
 
 def scratch_folder(kind: str) -> Path:
