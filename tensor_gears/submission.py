@@ -31,9 +31,11 @@ class Statement:
 
 
 # One ast.parse at a time in this process: on Python 3.11 the AST constructor keeps its
-# recursion count in state shared by all threads, and a parse in a kernel's thread (which reads
+# recursion count in state shared by all threads, and a parse in a kernel's thread (which read
 # the notebook's imports) beside one in the hidden checks' thread failed the checks with
-# "SystemError: AST constructor recursion depth mismatch" (CPython gh-106905).
+# "SystemError: AST constructor recursion depth mismatch" (CPython gh-106905). pytest's own
+# parses (formatting a failed check) take no lock: the grading core reads the notebooks'
+# imports before its kernels' threads start, so none of them parses at all.
 PARSE_LOCK = threading.Lock()
 
 

@@ -1,13 +1,19 @@
 """The check API: seeded per student, reproducible on regrade, and every failure explained."""
 
+import ast
 import re
+import threading
+from pathlib import Path
 
 import numpy as np
 
+from tensor_gears.contract import ASSIGNMENT
+from tensor_gears.core import Settings, grade_student
 from tensor_gears.grading import grade
 from tensor_gears.secret import DEFAULT_SECRET, rng_for
 from tensor_gears.submission import Submission
 
+RELEASE = Path(__file__).resolve().parents[1] / "release" / ASSIGNMENT
 WRONG_RELU = "import numpy as np\ndef naive_relu(x):\n    return np.abs(x)\n"
 NO_REJECTION = """import numpy as np
 def naive_relu(x):
@@ -52,3 +58,21 @@ def test_a_missing_function_is_named():
     messages = {check.message for check in report["hidden_naive_add"].checks}
     assert "`naive_add` is not defined in your notebook (it must be defined at the top level of a code cell)" in messages
     assert np.isclose(report["hidden_naive_add"].points, 0)
+
+
+def test_no_kernel_thread_parses_while_the_checks_run(monkeypatch):
+    """Python 3.11's AST constructor is not thread-safe (CPython gh-106905): a parse in a kernel's
+    thread beside pytest's own (formatting a failed check) once scored a notebook's hidden cells
+    0 as a grader failure. Grading one student, every ast.parse is in the hidden checks' thread."""
+    threads = []
+    parse = ast.parse
+
+    def recorded(*args, **kwargs):
+        threads.append(threading.current_thread().name)
+        return parse(*args, **kwargs)
+
+    monkeypatch.setattr(ast, "parse", recorded)
+    untouched = {name: (RELEASE / f"{name}.ipynb").read_bytes() for name in ("04_reshaping", "05_gradient_tape")}
+    report = grade_student("ada", untouched, Settings(secret=DEFAULT_SECRET))
+    assert not any(notebook["grader_failed"] for notebook in report["notebooks"].values())
+    assert threads and all(name == threading.current_thread().name for name in threads), set(threads)

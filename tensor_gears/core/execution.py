@@ -39,6 +39,12 @@ def cap_outputs(notebooks: list, limit: int) -> bool:
     return dropped
 
 
+def imports_tensorflow(nb) -> bool:
+    """Whether a code cell of `nb` (the course's own cells included) imports TensorFlow."""
+    code = [(str(index), cell.source) for index, cell in enumerate(nb.cells) if cell.cell_type == "code"]
+    return Submission.from_cells(code).imports("tensorflow")
+
+
 def error_output(name: str, message: str):
     return new_output("error", ename=name, evalue=message, traceback=[f"{name}: {message}"])
 
@@ -56,9 +62,12 @@ class Containment(Configurable):
         "`tensor-gears grade` sends back; past them, later cells' outputs are replaced by a note "
         "(hidden-check results are kept).")).tag(config=True)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, tensorflow: bool | None = None, **kwargs):
+        """`tensorflow`: whether the notebook imports TensorFlow, where the caller has read it
+        already (None: read it from the notebook when the kernel starts)."""
         kwargs.setdefault("kernel_manager_class", SandboxedKernelManager)
         super().__init__(*args, **kwargs)
+        self.imports_tensorflow = tensorflow
         self._output_used: dict[int, int] = {}
         self.stopped_because: str | None = None
 
@@ -68,9 +77,9 @@ class Containment(Configurable):
         if not issubclass(self.kernel_manager_class, SandboxedKernelManager):
             return super().create_kernel_manager()
         self.kernel_name = self.kernel_name or self.nb.metadata.get("kernelspec", {}).get("name", "")
-        code = [(str(index), cell.source) for index, cell in enumerate(self.nb.cells) if cell.cell_type == "code"]
-        self.km = self.kernel_manager_class(config=self.config, tensorflow=Submission.from_cells(code).imports(
-            "tensorflow"), **({"kernel_name": self.kernel_name} if self.kernel_name else {}))
+        tensorflow = imports_tensorflow(self.nb) if self.imports_tensorflow is None else self.imports_tensorflow
+        self.km = self.kernel_manager_class(config=self.config, tensorflow=tensorflow,
+                                            **({"kernel_name": self.kernel_name} if self.kernel_name else {}))
         return self.km
 
     def output(self, outs, msg, display_id, cell_index):

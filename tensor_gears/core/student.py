@@ -17,7 +17,7 @@ from ..notebooks import failed, grade_id, is_grade_cell
 from ..sandbox.launch import describe_isolation, isolation
 from ..student_code import CALL_TIME_LIMIT
 from ..submission import Submission
-from .execution import CELL_TIMEOUT, OUTPUT_LIMIT, REPORT_LIMIT, ContainedExecution, cap_outputs
+from .execution import CELL_TIMEOUT, OUTPUT_LIMIT, REPORT_LIMIT, ContainedExecution, cap_outputs, imports_tensorflow
 from .hidden_cells import GRADER_FAILED, failed_results, write_results
 from .stand_in import stand_in, stand_in_reason
 
@@ -48,8 +48,12 @@ def grade_student(student: str, notebooks: dict[str, bytes], settings: Settings)
     start = time.perf_counter()
     work = {name: read_submitted(name, data) for name, data in sorted(notebooks.items()) if name in NOTEBOOKS}
     reports = {}
+    # Read here, before the kernels' threads start: no ast.parse may run in one of them beside
+    # the hidden checks' (pytest's own, formatting a failed check, takes no lock; see submission.py).
+    tensorflow = {name: imports_tensorflow(nb) for name, (nb, _) in work.items()}
     with ThreadPoolExecutor(settings.kernels, thread_name_prefix=f"kernels-{student}") as kernels:
-        runs = {name: kernels.submit(execute, name, nb, student, settings) for name, (nb, _) in work.items()}
+        runs = {name: kernels.submit(execute, name, nb, student, settings, tensorflow[name])
+                for name, (nb, _) in work.items()}
         checked = {name: hidden_checks(name, nb, reason, student, settings) for name, (nb, reason) in work.items()}
         executions = {name: run.result() for name, run in runs.items()}
         if cap_outputs([executed for executed, _, _ in executions.values()], settings.report_limit):
@@ -87,11 +91,12 @@ def read_submitted(name: str, data: bytes):
     return nb, stand_in_reason(nb)
 
 
-def execute(name: str, nb, student: str, settings: Settings):
+def execute(name: str, nb, student: str, settings: Settings, tensorflow: bool):
     """(executed copy of nb, errors, seconds): run in a fresh sandboxed kernel."""
     start = time.perf_counter()
     nb = nbformat.from_dict(nb)
-    executor = ContainedExecution(timeout=settings.cell_timeout, output_limit=settings.output_limit)
+    executor = ContainedExecution(timeout=settings.cell_timeout, output_limit=settings.output_limit,
+                                  tensorflow=tensorflow)
     resources = {"nbgrader": {"student": student, "notebook": name}, "metadata": {"path": "."}}
     executor.preprocess(nb, resources)
     errors = [f"kernel: {executor.stopped_because}"] if executor.stopped_because else []
