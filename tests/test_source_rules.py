@@ -4,7 +4,9 @@ import ast
 
 import pytest
 
-from tensor_gears.source_rules import Source, loops_only, no_loops, no_numpy, uses_gradient_tape
+from tensor_gears.source_rules import (
+    Source, inspects_grader, keeps_state, loops_only, no_loops, no_numpy, uses_gradient_tape,
+)
 from tensor_gears.submission import Submission
 
 LOOPS_ONLY_OK = {
@@ -218,3 +220,86 @@ def test_applied_gradients_must_be_the_tapes():
 def test_setting_an_attribute_does_not_hide_a_helper():
     code = ROW_HELPER + "def f(x):\n    _row.calls = 0\n" + ROW_LOOP.format("_row")
     assert loops_only(rules_source(code), "f", {"x": 2})
+
+
+GRADER_ACCESS_OK = {
+    "numpy and constants of sys": "import sys\ndef f(x):\n    return np.maximum(x, 0) + sys.float_info.epsilon * 0",
+    "a docstring that names dunders": "def f(x):\n    '''Like __add__, with f_back in the text.'''\n    return x",
+    "a tape entered by hand": "def f(x):\n    t = x\n    t.__enter__()\n    t.__exit__(None, None, None)\n    return x",
+    "getattr with a plain name": "def f(x):\n    return getattr(x, 'shape')",
+    "an unused import at load": "import gc\ndef f(x):\n    return x",
+    "a stray helper that is never run": "import sys\ndef spy():\n    return sys._getframe()\ndef f(x):\n    return x",
+}
+GRADER_ACCESS_BAD = {
+    "the caller's frame": ("import sys\ndef f(x):\n    return sys._getframe(1).f_code", "sys._getframe"),
+    "an aliased frame getter": ("from sys import _getframe as g\nh = g\ndef f(x):\n    return h(1)", "sys._getframe"),
+    "the garbage collector": ("import gc\ndef f(x):\n    return gc.isenabled()", "garbage collector"),
+    "inspect's stack": ("import inspect\ndef f(x):\n    return inspect.stack()", "inspect.stack"),
+    "a traceback's frame": ("def f(x):\n    try:\n        raise ValueError\n    except ValueError as e:\n"
+                            "        return e.__traceback__.tb_frame", ".tb_frame"),
+    "a generator's frame": ("def f(x):\n    g = (i for i in [1])\n    return g.gi_frame", ".gi_frame"),
+    "ctypes through an array": ("def f(x):\n    return x.ctypes.data", ".ctypes"),
+    "sys reached through numpy": ("def f(x):\n    return np.lib._utils_impl.sys.modules", "sys.modules"),
+    "the harness module": ("import sys\ndef f(x, h=sys.modules['__main__']):\n    return x", "sys.modules"),
+    "a decorator run at load": ("import gc\ndef spy(g):\n    gc.get_objects()\n    return g\n@spy\ndef f(x):\n"
+                                "    return x", "gc.get_objects"),
+    "a class body run at load": ("class P:\n    import sys\n    sys.setprofile(None)\ndef f(x):\n    return x",
+                                 "sys.setprofile"),
+    "subclasses from a literal": ("def f(x):\n    return ().__class__.__base__.__subclasses__()", ".__subclasses__"),
+    "a name built at run time": ("def f(x):\n    return getattr(x, '__cl' + 'ass__')", "built at run time"),
+    "a format string's attribute walk": ("def f(x):\n    return '{0.__globals__}'.format(f)", "names the interpreter"),
+    "eval": ("def f(x):\n    return eval('x')", "cannot read"),
+    "/proc of its own process": ("def f(x):\n    return open('/proc/self/status').read()", "names the interpreter"),
+}
+
+
+@pytest.mark.parametrize("code", GRADER_ACCESS_OK.values(), ids=GRADER_ACCESS_OK.keys())
+def test_graded_code_that_only_computes_is_left_alone(code):
+    assert inspects_grader(rules_source(code), "f") == []
+
+
+@pytest.mark.parametrize("code, quoted", GRADER_ACCESS_BAD.values(), ids=GRADER_ACCESS_BAD.keys())
+def test_code_that_looks_at_the_grader_is_caught(code, quoted):
+    found = inspects_grader(rules_source(code), "f")
+    assert any(quoted in violation for violation in found), found
+
+
+def test_code_run_at_load_counts_against_the_functions_it_belongs_to():
+    """A default or a decorator counts against its own function; a stray class body against every one."""
+    own = "import gc\ndef g(x):\n    return x\ndef f(x, o=gc.get_objects()):\n    return x"
+    assert inspects_grader(rules_source(own), "g", ("f", "g")) == []
+    assert inspects_grader(rules_source(own), "f", ("f", "g")) != []
+    stray = "class P:\n    import gc\n    gc.collect()\ndef g(x):\n    return x\ndef f(x):\n    return x"
+    assert inspects_grader(rules_source(stray), "g", ("f", "g")) != []
+
+
+STATELESS = {
+    "local containers": "def f(x):\n    out = np.zeros(x.shape)\n    rows = []\n    for i in range(3):\n"
+                        "        out[i] = 1\n        rows.append(i)\n    return out",
+    "a closure over a local": "def f(x):\n    acc = []\n    def add(v):\n        acc.append(v)\n    add(1)\n    return x",
+    "a read-only default": "def f(x, axes=[0, 1]):\n    return x.transpose(axes)",
+    "numpy's own functions": "def f(x, y):\n    return np.add(x, y, out=np.empty_like(x))",
+    "a module-level constant read": "TABLE = [1, 2, 3]\ndef f(x):\n    return x * TABLE[0]",
+}
+KEEPS_STATE = {
+    "a counter in a default": ("def f(x, _n=[0]):\n    _n[0] += 1\n    return x", "changes `_n`"),
+    "global": ("N = 0\ndef f(x):\n    global N\n    N += 1\n    return x", "global N"),
+    "a module-level list": ("SEEN = []\ndef f(x):\n    SEEN.append(id(x))\n    return x", "changes `SEEN`"),
+    "a function attribute": ("def f(x):\n    f.calls = 1\n    return x", "changes `f`"),
+    "a clock": ("import time\ndef f(x):\n    time.perf_counter()\n    return x", "reads a clock"),
+    "a cache": ("import functools\n@functools.lru_cache(None)\ndef g(n):\n    return n\ndef f(x):\n    return g(3)",
+                "keeps results"),
+    "a random state": ("def f(x):\n    return x + np.random.rand()", "persists between calls"),
+    "a file": ("def f(x):\n    open('/tmp/n', 'a').write('1')\n    return x", "persists between calls"),
+}
+
+
+@pytest.mark.parametrize("code", STATELESS.values(), ids=STATELESS.keys())
+def test_a_function_of_its_inputs_alone_keeps_no_state(code):
+    assert keeps_state(rules_source(code), "f") == []
+
+
+@pytest.mark.parametrize("code, quoted", KEEPS_STATE.values(), ids=KEEPS_STATE.keys())
+def test_state_kept_between_calls_or_a_clock_is_caught(code, quoted):
+    found = keeps_state(rules_source(code), "f")
+    assert any(quoted in violation for violation in found), found

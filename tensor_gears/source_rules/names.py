@@ -285,8 +285,9 @@ class Source:
     """A submission's code as the rules see it: its names, and what each function reaches."""
 
     def __init__(self, submission: Submission, provided: tuple[str, ...] = ()):
+        self.statements = [statement.node for statement in submission.statements]
         try:
-            self.names = Names([statement.node for statement in submission.statements], provided)
+            self.names = Names(self.statements, provided)
             self.readable = True
         except RecursionError:
             self.names, self.readable = Names([]), False
@@ -302,7 +303,11 @@ class Source:
         """The definition of `name` and every local definition it uses, transitively, with the
         arguments of any `functools.partial` on the way."""
         start = self.function(name)
-        seen, order, todo = set(), [], [start] if start is not None else []
+        return self.reachable_from([start] if start is not None else [])
+
+    def reachable_from(self, nodes: list[ast.AST]) -> list[ast.AST]:
+        """`nodes` and every local definition they use, transitively."""
+        seen, order, todo = set(), [], list(nodes)
         while todo:
             node = todo.pop()
             if id(node) in seen:
@@ -316,6 +321,29 @@ class Source:
                     if target.node is not None:
                         todo.append(target.node)
         return order
+
+    def load_time(self, statements: list[ast.stmt]) -> list[ast.AST]:
+        """What of `statements` runs when the definitions are loaded, and every local definition
+        it uses: decorators, parameter defaults, class bodies and bases (function bodies run
+        only when called)."""
+        roots = []
+        todo = list(statements)
+        while todo:
+            node = todo.pop()
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                arguments = node.args
+                roots += getattr(node, "decorator_list", []) + arguments.defaults
+                roots += [default for default in arguments.kw_defaults if default is not None]
+            elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+                todo += [inner for inner in ast.walk(node.value) if isinstance(inner, ast.Lambda)]
+            elif isinstance(node, ast.ClassDef):
+                roots += node.decorator_list + node.bases + [keyword.value for keyword in node.keywords]
+                for statement in node.body:  # a class body runs at load: all of it, nested definitions' heads too
+                    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                        todo.append(statement)
+                    else:
+                        roots.append(statement)
+        return self.reachable_from(roots)
 
     @staticmethod
     def quote(node: ast.AST) -> str:
