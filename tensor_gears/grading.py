@@ -20,7 +20,7 @@ from .contract import ASSIGNMENT, tasks_of
 from .errors import CheckFailed, GraderError
 from .sandbox.process import Child
 from .secret import course_secret, rng_for
-from .source_rules import Source
+from .source_rules import Source, inspects_grader
 from .student_code import CALL_TIME_LIMIT, StudentCode
 from .submission import Submission
 
@@ -74,6 +74,7 @@ class GradingSession:
         self.submission = submission
         self.code = StudentCode(submission, {name: reference.callee(name) for name in self.provided}, call_time_limit)
         self.rules: Source | None = None
+        self.grader_access: dict[str, list[str]] = {}
         self.reference_children: dict[tuple, Child] = {}
         self.results: dict[str, CellResult] = {}
         self.notes: dict[str, tuple[str, dict]] = {}
@@ -90,6 +91,19 @@ class GradingSession:
         if self.rules is None:
             self.rules = Source(self.submission, provided=self.provided)
         return self.rules
+
+    @pytest.fixture(autouse=True)
+    def graded_code_only_computes(self, request, source):
+        """Every check of a function whose code (or code run at load) looks at or changes the
+        grader fails: the contract gives that function 0 points."""
+        function = function_of(check_marker(request.node).kwargs["cell"])
+        if function not in self.grader_access:
+            graded = tuple(task.name for task in tasks_of(self.notebook))
+            self.grader_access[function] = inspects_grader(source, function, graded)
+        violations = self.grader_access[function]
+        if violations:
+            raise CheckFailed("graded code may not look at or change the grader: " + "; ".join(violations[:3])
+                              + (" ..." if len(violations) > 3 else ""))
 
     @pytest.fixture
     def measured(self, request):

@@ -41,7 +41,7 @@ import pytest
 
 from .accounts import INSTRUCTOR, as_account, give, login_environment, owned_folder, popen_as_account, remove
 from .conftest import grades, make_course, submit
-from .test_misbehaving_students import attached_to_a_grader, running_harnesses
+from .processes import left_behind
 
 SECRET = "attack-test-secret-0f3c9a"
 NOTEBOOK = "04_reshaping"  # no timing checks: the batch costs what the attacks cost
@@ -195,8 +195,8 @@ CHILD_ATTACK = """
 import os
 
 
-def _steal():
-    for path in ["../../../gradebook.db", "/work", "/root", "/proc/1/environ"]:
+def _steal():  # its paths built at run time: what the source rules cannot see, the box must contain
+    for path in ["../../../gradebook.db", "/work", "/root", "/".join(["", "proc", "1", "environ"])]:
         try:
             os.listdir(path) if os.path.isdir(path) else open(path, "a").write("poisoned")
         except OSError:
@@ -402,9 +402,7 @@ def test_no_secret_no_solution_and_no_link_reached_any_output(attacked):
 def test_no_connection_arrived_and_no_process_is_left(attacked):
     assert attacked.arrived == b""
     assert attacked.victim.poll() is None, "the grading account's other process was killed"
-    assert [pid for pid in running_harnesses() if not attached_to_a_grader(pid)] == []
-    flood = [p for p in Path("/proc").glob("[0-9]*/cmdline") if b"ipykernel" in _read(p) and not attached(p)]
-    assert flood == []
+    assert left_behind() == []
 
 
 def test_a_flood_of_output_is_cut_before_it_reaches_the_notebook(attacked):
@@ -430,14 +428,3 @@ def test_a_later_run_in_a_fresh_process_is_unaffected(attacked):
 def test_the_batch_was_graded_in_the_box_of_its_account(attacked):
     results = json.loads((attacked.course / "autograded" / "a_clean" / ASSIGNMENT / "results.json").read_text())
     assert results["extra_data"]["isolation_mode"] == ("root" if attacked.account is None else "rootless")
-
-
-def attached(cmdline: Path) -> bool:
-    return attached_to_a_grader(int(cmdline.parent.name))
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError:
-        return b""

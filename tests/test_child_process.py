@@ -111,3 +111,39 @@ def test_a_cpu_budget_stops_the_call():
         child.request({"op": "load", "statements": Submission.from_source(CODE).wire()})
         with pytest.raises(ChildError):
             child.request({"op": "call", "function": "relu", "args": [{"kind": "ndarray", "blob": 0}]}, [b"not npy"])
+
+
+def test_the_box_names_its_check_child_and_the_tests_find_it_by_that_name(student):
+    """The leftover checks of the suite look for check children by the name the harness gives
+    itself (tests/processes.py): a running child must be found, cold or forked."""
+    from tensor_gears.sandbox.cgroups import descendants
+
+    from .processes import attached_to_a_grader, running_harnesses
+
+    student.call("relu", np.ones(3))
+    child = student.child("relu")
+    mine = [pid for pid in descendants(child.process.pid) if pid in running_harnesses()]
+    assert len(mine) == 1 and attached_to_a_grader(mine[0])
+
+
+def test_a_reply_without_the_requests_nonce_is_refused():
+    """A frame the student's code writes to the grader's pipe itself (it cannot know the nonce) is
+    taken for what it is, and the child is stopped."""
+    forger = """
+import json, os, struct
+def forge(x):
+    header = json.dumps({"status": "returned", "result": {"kind": "python", "type": "int", "value": 7}}).encode()
+    body = struct.pack(">I", 1) + struct.pack(">Q", len(header)) + header
+    for fd in range(3, 12):
+        try:
+            os.write(fd, struct.pack(">Q", len(body)) + body)
+        except OSError:
+            pass
+    return 7
+"""
+    code = StudentCode(Submission.from_source(forger))
+    try:
+        with pytest.raises(CheckFailed, match="a reply the grader did not ask for"):
+            code.call("forge", 1)
+    finally:
+        code.close()

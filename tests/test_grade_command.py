@@ -133,7 +133,8 @@ def test_a_worker_killed_mid_student_costs_a_retry_not_a_grade(tmp_path, account
     while grading.poll() is None and worker is None and time.monotonic() < deadline:  # a pool worker grading
         for process in psutil.Process(grading.pid).children(recursive=True):
             try:
-                if "forkserver" in " ".join(process.cmdline()) and process.children() and process.ppid() != grading.pid:
+                if "multiprocessing.forkserver" in " ".join(process.cmdline()) and process.children() \
+                        and process.ppid() != grading.pid:
                     worker = process
             except psutil.NoSuchProcess:
                 pass
@@ -177,10 +178,8 @@ def test_without_a_secret_the_command_refuses_to_grade(tmp_path):
 
 
 # Right in the notebook's kernel, an endless loop in the hidden checks' child (which has no IPython).
-HANGS_IN_THE_CHECKS = """import sys
-
-def naive_transpose(x):
-    while "IPython" not in sys.modules:
+HANGS_IN_THE_CHECKS = """def naive_transpose(x):
+    while x.size > 6:  # the visible test's arrays hold 6 values, every hidden check's another number
         pass
     return x.T
 """

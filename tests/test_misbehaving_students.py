@@ -19,6 +19,7 @@ from tensor_gears.release import nbgrader
 from tensor_gears.sample_class.job import STUDENTS, stage_student
 
 from .conftest import REPO, make_course
+from .processes import left_behind
 
 SABOTEUR = Path(__file__).resolve().parent / "students" / "saboteur"
 EXPECTED_HIDDEN = {
@@ -97,32 +98,4 @@ def test_kernel_failures_are_reported_and_contained(graded):
 def test_no_child_process_outlives_the_run(graded):
     """No process running student code is left without the grader that started it (other
     test workers' children, still attached to their grader, are not leftovers)."""
-    leftovers = [pid for pid in running_harnesses() if not attached_to_a_grader(pid)]
-    assert leftovers == []
-
-
-HARNESS_MARKER = b"The untrusted side: runs a student's definitions"
-
-
-def running_harnesses() -> list[int]:
-    return [int(path.parent.name) for path in Path("/proc").glob("[0-9]*/cmdline") if HARNESS_MARKER in _read(path)]
-
-
-def attached_to_a_grader(pid: int) -> bool:
-    """Whether `pid` descends from a live nbgrader or pytest process (not from init)."""
-    while pid > 1:
-        stat = _read(Path(f"/proc/{pid}/stat")).decode(errors="replace")
-        if not stat:
-            return True  # it ended meanwhile
-        pid = int(stat.rsplit(")", 1)[1].split()[1])
-        command = _read(Path(f"/proc/{pid}/cmdline"))
-        if (b"nbgrader" in command or b"pytest" in command) and HARNESS_MARKER not in command:
-            return True
-    return False
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError:
-        return b""
+    assert left_behind() == []

@@ -12,7 +12,9 @@ import threading
 
 import pytest
 
-from tensor_gears.sandbox import box, forkserver
+from tensor_gears.sandbox import box
+from tensor_gears.sandbox.inside import forkserver
+from tensor_gears.sandbox.inside.protocol import HARNESS_NAME, KERNEL_NAME
 
 from .accounts import INSTRUCTOR, as_account, login_environment, owned_folder, remove
 
@@ -32,7 +34,7 @@ def look():
             pass
     descriptors = os.listdir("/proc/self/fd")
     facts = {
-        "pid": os.getpid(), "uid": os.getuid(),
+        "pid": os.getpid(), "uid": os.getuid(), "name": open("/proc/self/comm").read().strip(),
         "others": [p for p in os.listdir("/proc") if p.isdigit() and int(p) != os.getpid() and not os.path.exists(f"/proc/self/task/{p}")],
         "tmp": sorted(name.rsplit("-", 2)[0] for name in os.listdir("/tmp")),
         "capabilities": sorted({status[key].strip() for key in ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb")}),
@@ -143,6 +145,8 @@ def test_each_forked_process_is_fresh_and_boxed(seen, kind):
         assert look["writable"] == ["/tmp", "/sandbox/work"]
         assert look["traces"] == [], "a trace of the earlier child was found"
         assert look["tensorflow"] == 3.0
+    # The name each gives itself, which the tests' leftover checks look for (tests/processes.py).
+    assert {look["name"] for look in facts[kind]} == {HARNESS_NAME if kind == "children" else KERNEL_NAME}
     if kind == "kernels":  # Matplotlib, imported in the template before there was a shell, shows figures inline
         assert all(look["figure"] for look in facts[kind])
     if kind == "children":  # stdin, stdout and stderr, then the two pipes to the parent: nothing of the template's

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from tensor_gears import reference
-from tensor_gears.checks.test_01_elementwise import NAIVE_ADD_RELU
+from tensor_gears.checks.test_01_elementwise import NAIVE_ADD_RELU, NUMPY_ADD_RELU, add_relu
 from tensor_gears.sandbox.process import Child
 from tensor_gears.student_code import StudentCode
 from tensor_gears.submission import Submission
@@ -38,7 +38,7 @@ def loaded_machine():
         yield
 
 
-def loaded_child(*functions, extra=""):
+def loaded_child(*functions: str, extra: str = "") -> Child:
     child = Child()
     child.request({"op": "load", "statements": reference.submission(*functions, extra=extra).wire()}, timeout=60)
     return child
@@ -50,9 +50,12 @@ def speedups(code: str, runs: int = RUNS) -> list[float]:
     ratios = []
     for _ in range(runs):
         student = StudentCode(Submission.from_source(code))
-        with loaded_child("naive_relu", "naive_add", extra=NAIVE_ADD_RELU) as naive:
-            ratios.append(speed_ratio(student_side(student, "vectorized_add_relu"),
-                                      reference_side(naive, "naive_add_relu"), [x, y], SPEEDUP_REQUIRED)[0])
+        with loaded_child("naive_relu", "naive_add", extra=NAIVE_ADD_RELU) as naive, \
+                loaded_child(extra=NUMPY_ADD_RELU) as numpy_own:
+            found = speed_ratio(student_side(student, "vectorized_add_relu", add_relu, rng),
+                                reference_side(naive, "naive_add_relu", rng),
+                                reference_side(numpy_own, "numpy_add_relu", rng), [x, y], SPEEDUP_REQUIRED)
+            ratios.append(found.ratio)
         student.close()
     return ratios
 
@@ -64,8 +67,9 @@ def slowdowns(code: str) -> list[tuple[bool, float]]:
     for _ in range(RUNS):
         student = StudentCode(Submission.from_source(code), {"naive_vector_dot": reference.callee("naive_vector_dot")})
         with loaded_child("naive_vector_dot", "naive_matrix_dot") as naive:
-            verdicts.append(within_budget(student_side(student, "naive_matrix_dot"),
-                                          reference_side(naive, "naive_matrix_dot"), [x, y], SLOWDOWN_ALLOWED))
+            found = within_budget(student_side(student, "naive_matrix_dot", np.matmul, rng),
+                                  reference_side(naive, "naive_matrix_dot", rng), [x, y], SLOWDOWN_ALLOWED)
+            verdicts.append((found.within, found.ratio))
         student.close()
     return verdicts
 

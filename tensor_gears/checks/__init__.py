@@ -31,6 +31,7 @@ class Declared:
     cell: str
     points: float
     description: str
+    name: str  # the check function's name, e.g. check_naive_relu_values
 
 
 def declared_checks(notebook: str) -> list[Declared]:
@@ -41,5 +42,5 @@ def declared_checks(notebook: str) -> list[Declared]:
         for decorator in getattr(node, "decorator_list", []):
             if isinstance(decorator, ast.Call) and getattr(decorator.func, "id", None) == "check":
                 cell, points, description = (ast.literal_eval(arg) for arg in decorator.args)
-                found.append(Declared(cell, points, description))
+                found.append(Declared(cell, points, description, node.name))
     return found

@@ -10,6 +10,10 @@ from ..errors import CheckFailed
 from ..student_code import Other, Outcome, StudentCode, Tensor, View
 
 
+# The timing checks judge only a function that depends on its inputs alone (source_rules.state).
+TIMED_ALONE = "not judged: the timing measures what a call does with its inputs alone, and this code keeps or reads more"
+
+
 def fail(message: str):
     raise CheckFailed(message)
 
@@ -21,12 +25,26 @@ def expect(condition: bool, message: str):
 
 # ---- inputs ----
 
-def random_array(rng: np.random.Generator, shape, dtype) -> np.ndarray:
-    """Values of both signs: small integers, or floats with a fractional part."""
+def structure(rng):
+    """Where a check draws the kinds of its inputs: the same for every student (secret.CheckRandom)."""
+    return getattr(rng, "structure", rng)
+
+
+def random_array(rng, shape, dtype) -> np.ndarray:
+    """Values of both signs: small non-zero integers, or floats with a fractional part, on a
+    pattern (which entries are negative, and for integers which are 0) the same for every student."""
+    shape = tuple(shape)
     if np.issubdtype(dtype, np.integer):
-        low = 0 if np.issubdtype(dtype, np.unsignedinteger) else -9
-        return np.asarray(rng.integers(low, 10, size=shape), dtype=dtype)
-    return np.asarray(rng.standard_normal(shape) * 4, dtype=dtype)
+        kinds = [0, 1] if np.issubdtype(dtype, np.unsignedinteger) else [-1, 0, 1]
+        signs = structure(rng).choice(kinds, size=shape, p=[0.1, 0.9] if len(kinds) == 2 else [0.45, 0.1, 0.45])
+        return np.asarray(signs * rng.integers(1, 10, size=shape), dtype=dtype)
+    return np.asarray(signed_uniform(rng, 0.25, 8, shape), dtype=dtype)
+
+
+def signed_uniform(rng, low: float, high: float, shape=None) -> np.ndarray | float:
+    """Magnitudes drawn in [low, high) from the student's values, with signs the same for every student."""
+    signs = structure(rng).choice([-1.0, 1.0], size=shape)
+    return signs * rng.uniform(low, high, size=shape)
 
 
 def views_of(rng: np.random.Generator, shape: tuple[int, int], dtype) -> list[View]:

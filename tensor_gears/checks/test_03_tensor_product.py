@@ -8,12 +8,12 @@ import numpy as np
 
 from tensor_gears.checks import check
 from tensor_gears.checks.support import (
-    array_of, call_label, describe, expect, expect_array_result, expect_no_shared_memory, expect_rejects,
+    TIMED_ALONE, array_of, call_label, describe, expect, expect_array_result, expect_no_shared_memory, expect_rejects,
     expect_rule, expect_unchanged, expect_working, random_array, returned, same_values, type_name, views_of,
 )
-from tensor_gears.source_rules import loops_only
+from tensor_gears.source_rules import keeps_state, loops_only
 from tensor_gears.student_code import View
-from tensor_gears.timing import SLOWDOWN_ALLOWED, reference_side, student_side, within_budget
+from tensor_gears.timing import FASTEST_NAIVE, SLOWDOWN_ALLOWED, reference_side, student_side, within_budget
 
 MATRIX_SHAPES = [(3, 5), (5, 3), (7, 1), (1, 9), (4, 4), (0, 3), (3, 0)]
 DTYPES = (np.float64, np.int64)
@@ -204,18 +204,23 @@ def check_matrix_dot_loops_only(student, rng, source):
     expect_rule(loops_only(source, "naive_matrix_dot", {"x": 2, "y": 2}), "not loops only")
 
 
-@check("hidden_naive_matrix_dot__timing", 2, "on inputs of about (40, 40) @ (40, 40), with the right values on those inputs, finishes within 50 times the time of the grader's own naive version, both timed the same way as CPU time outside your code; the grader stops it at that limit")
-def check_matrix_dot_timing(student, rng, reference_child, measured):
+@check("hidden_naive_matrix_dot__timing", 2, "on inputs of about (40, 40) @ (40, 40), called once like any other check's call, with the right result on every timed call (each gets new inputs), finishes within 50 times the time of the grader's own naive version, both timed the same way as CPU time outside your code; the grader stops it at that limit")
+def check_matrix_dot_timing(student, rng, source, reference_child, measured):
+    expect_rule(keeps_state(source, "naive_matrix_dot"), TIMED_ALONE)
     x, y = random_array(rng, (40, 40), np.float64), random_array(rng, (40, 40), np.float64)
     verify_matrix_dot(student, x, y)
     naive = reference_child("naive_vector_dot", "naive_matrix_dot")
-    within, ratio = within_budget(student_side(student, "naive_matrix_dot"), reference_side(naive, "naive_matrix_dot"),
-                                  [x, y], factor=SLOWDOWN_ALLOWED)
-    if ratio == float("inf"):
+    found = within_budget(student_side(student, "naive_matrix_dot", np.matmul, rng),
+                          reference_side(naive, "naive_matrix_dot", rng), [x, y], factor=SLOWDOWN_ALLOWED)
+    if found.ratio == float("inf"):
         message = (f"measured: `naive_matrix_dot` on {describe(x)} inputs took more than {SLOWDOWN_ALLOWED} times "
                    f"the naive version's time and was stopped")
+    elif found.interfered:
+        message = (f"the timing was interfered with: `naive_matrix_dot` on {describe(x)} inputs took "
+                   f"{found.ratio:.3f} times the naive version's time, more than {FASTEST_NAIVE} times faster "
+                   f"than any loop; no honest code is that fast")
     else:
-        message = (f"measured: `naive_matrix_dot` on {describe(x)} inputs took {ratio:.1f} times the naive "
+        message = (f"measured: `naive_matrix_dot` on {describe(x)} inputs took {found.ratio:.1f} times the naive "
                    f"version's time (at most {SLOWDOWN_ALLOWED} allowed)")
-    measured(message, ratio=None if ratio == float("inf") else round(ratio, 2), threshold=SLOWDOWN_ALLOWED)
-    expect(within, message)
+    measured(message, ratio=None if found.ratio == float("inf") else round(found.ratio, 3), threshold=SLOWDOWN_ALLOWED)
+    expect(found.within and not found.interfered, message)

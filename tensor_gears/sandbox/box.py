@@ -17,7 +17,8 @@ It comes in two modes, chosen by who grades:
   capped per box by RLIMIT_NPROC, counted in the box's own user namespace.
 
 Nothing of the course is inside: no notebooks, no source or release folders, no gradebook,
-no package checks (the package is not mounted, only the environment's site-packages).
+no package checks (the package is not mounted, only the environment's site-packages, and the
+box's own code, `inside/`, read-only at CODE).
 """
 
 import os
@@ -31,6 +32,8 @@ from pathlib import Path
 
 SANDBOX_USER = "tensor-gears-sandbox"  # created by `make setup`; `nobody` where it is missing
 WORK = "/sandbox/work"  # the private writable working folder, inside the box
+CODE = "/sandbox/code"  # the box's own code (inside/: harness, template, protocol), bound read-only
+CODE_ON_HOST = Path(__file__).resolve().with_name("inside")  # what is bound there: nothing secret
 STAGE = "/sandbox/stage"  # where a template's child holds its IPC folder while it hides the others
 WORK_SIZE = 64 << 20  # bytes that may be written in WORK (a tmpfs: the host's disk cannot fill up)
 TMP_SIZE = 64 << 20  # bytes of the box's /tmp
@@ -127,6 +130,7 @@ class Box:
             "--perms", "1777", "--size", str(TMP_SIZE), "--tmpfs", "/tmp",
         ]
         wrapped += parents(Path(FONTS)) + ["--ro-bind-try", FONTS, FONTS]
+        wrapped += parents(Path(CODE)) + ["--ro-bind", str(CODE_ON_HOST), CODE]
         for path in readable_paths():
             wrapped += parents(path) + ["--ro-bind", str(path), str(path)]
         wrapped += parents(Path(WORK)) + ["--perms", "1777", "--size", str(WORK_SIZE), "--tmpfs", WORK]

@@ -21,6 +21,7 @@ GROUP_PARENT = "tensor-gears"
 MEMORY_LIMIT = 4 << 30  # bytes of memory (RAM and page cache) for everything in one box
 PROCESS_LIMIT = 256  # processes and threads in one box (TensorFlow starts a few dozen threads)
 RETRIES, RETRY_SECONDS = 200, 0.01  # how long to wait for killed processes to leave a group
+SETTLE_SECONDS = 0.05  # how long a clock reading waits for the box's threads to stop running
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -81,6 +82,15 @@ class ControlGroups:
                 return int(text) / 1e9
             return int(dict(line.split() for line in text.splitlines())["usage_usec"]) / 1e6
         return sum(task_seconds(pid) for pid in descendants(self.pid)) + reaped_seconds(self.pid)
+
+    def settled_seconds(self) -> float:
+        """`seconds()` once no thread of the box is running (waiting at most SETTLE_SECONDS): the
+        kernel adds a thread's last slice to its CPU time when it stops, so a reading taken while
+        the child is still finishing a reply would miss most of a short request."""
+        deadline = time.monotonic() + SETTLE_SECONDS
+        while any(state == "R" for state in thread_states(self.pid)) and time.monotonic() < deadline:
+            time.sleep(0.0001)
+        return self.seconds()
 
     def _alive(self) -> bool:
         try:
@@ -197,6 +207,18 @@ def reaped_seconds(pid: int) -> float:
     except OSError:
         return 0.0
     return (int(fields[13]) + int(fields[14])) / CLOCK_TICKS
+
+
+def thread_states(pid: int) -> list[str]:
+    """The scheduler state (R running, S sleeping, ...) of every thread of `pid` and its descendants."""
+    states = []
+    for process in descendants(pid):
+        for stat in Path(f"/proc/{process}/task").glob("*/stat"):
+            try:
+                states.append(stat.read_text().rsplit(")", 1)[1].split()[0])
+            except (OSError, IndexError):
+                pass
+    return states
 
 
 def descendants(pid: int) -> list[int]:

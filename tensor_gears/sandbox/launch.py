@@ -18,7 +18,6 @@ from pathlib import Path
 
 from . import box, cgroups
 
-HARNESS = Path(__file__).with_name("harness.py")
 MEMORY_LIMIT = 4 << 30  # bytes of data segment (RLIMIT_AS would break NumPy and TensorFlow)
 FILE_SIZE_LIMIT = 16 << 20
 CPU_LIMIT = 300  # seconds, a backstop: the parent enforces the real per-call limits
@@ -69,12 +68,17 @@ def describe_isolation() -> str:
             + "; ".join(weaker))
 
 
+def code_path(name: str) -> str:
+    """Where the box's own code file `name` (inside/) is, for the process that runs it."""
+    return str(box.CODE_ON_HOST / name) if isolation() == "unboxed" else f"{box.CODE}/{name}"
+
+
 def command(fd_in: int, fd_out: int, cgroups: list[Path]) -> list[str]:
-    """The child's command line: this interpreter, isolated, running the harness text, boxed
+    """The child's command line: this interpreter, isolated, running the harness by path, boxed
     (unboxed, it runs in the parent's private working folder), with its resource limits, in
     `cgroups`. Nothing runs between fork and exec, so children start safely from threads."""
     site_packages = sysconfig.get_paths()["purelib"]
-    argv = [sys.executable, "-I", "-S", "-c", HARNESS.read_text(), site_packages, str(fd_in), str(fd_out)]
+    argv = [sys.executable, "-I", "-S", code_path("harness.py"), site_packages, str(fd_in), str(fd_out)]
     if isolation() != "unboxed":
         argv = box.Box(environment=environment(Path(box.WORK))).command(argv)
     return box.in_cgroups(cgroups, ["prlimit", *resource_limits(), "--", *argv])

@@ -1,19 +1,19 @@
 """The parent's handle on one child process running a student's definitions."""
 
 import os
+import secrets
 import select
 import shutil
 import signal
 import struct
 import subprocess
 import time
-
-from ..errors import ChildError, ChildTimeout
 from pathlib import Path
 
+from ..errors import ChildError, ChildTimeout
 from . import box, launch, templates
 from .cgroups import ClockError, ControlGroups
-from .harness import MAX_BLOB, frame_bytes, parse_frame
+from .inside.protocol import MAX_BLOB, frame_bytes, parse_frame
 from .scratch import scratch_folder
 
 
@@ -79,21 +79,36 @@ class Child:
         except ClockError as error:
             raise ChildError(str(error)) from None
 
+    def settled_cpu_seconds(self) -> float:
+        """`cpu_seconds()` once the child has stopped running (for timing: nothing of its last
+        request is left unaccounted)."""
+        try:
+            return self.clock.settled_seconds()
+        except ClockError as error:
+            raise ChildError(str(error)) from None
+
     def request(self, header: dict, blobs=(), timeout: float = 10.0, cpu_limit: float | None = None):
         """Send one request and wait for its reply, within `timeout` s of wall time and
-        `cpu_limit` s of the child's CPU time; on breach the child is killed."""
+        `cpu_limit` s of the child's CPU time; on breach the child is killed. The reply must
+        carry the request's nonce, which nothing but the harness has seen: a reply that the
+        student's code wrote itself cannot."""
         deadline = time.monotonic() + timeout
         cpu_deadline = None if cpu_limit is None else self.cpu_seconds() + cpu_limit
-        self._send(header, blobs, deadline)
+        nonce = secrets.token_hex(16)
+        self._send({**header, "nonce": nonce}, blobs, deadline)
         size = struct.unpack(">Q", self._receive(8, deadline, cpu_deadline))[0]
         if size > 4 * MAX_BLOB:
             self.kill()
             raise ChildError("your code produced a result too large to check")
         try:
-            return parse_frame(self._receive(size, deadline, cpu_deadline))
+            reply, reply_blobs = parse_frame(self._receive(size, deadline, cpu_deadline))
         except (ValueError, UnicodeDecodeError) as error:
             self.kill()
             raise ChildError("the process running your code sent an unreadable reply") from error
+        if reply.pop("nonce", None) != nonce:
+            self.kill()
+            raise ChildError("the process running your code sent a reply the grader did not ask for")
+        return reply, reply_blobs
 
     def _send(self, header, blobs, deadline):
         view = memoryview(frame_bytes(header, blobs))

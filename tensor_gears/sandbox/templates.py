@@ -36,7 +36,6 @@ from pathlib import Path
 from . import box, cgroups, launch
 from .scratch import scratch_folder
 
-FORKSERVER = Path(__file__).with_name("forkserver.py")
 KINDS = ("kernel", "checks")
 TENSORFLOW = "+tensorflow"  # a kind's suffix: its template has imported TensorFlow too
 START_TIMEOUT = 120  # seconds for a template's imports (TensorFlow among them) on a busy machine
@@ -207,12 +206,12 @@ def spec(entry: str, environment: dict[str, str], rlimits: dict[str, int], **mor
 
 
 def template_argv(kind: str, control_fd: int) -> list[str]:
-    """The template's command: this interpreter (isolated, without `site`, for check children)."""
-    text = FORKSERVER.read_text()
+    """The template's command: this interpreter (isolated, without `site`, for check children)
+    running the box's forkserver.py by path."""
+    forkserver = launch.code_path("forkserver.py")
     if kind.startswith("kernel"):
-        return [sys.executable, "-c", text, kind, str(control_fd)]
-    site_packages = sysconfig.get_paths()["purelib"]
-    return [sys.executable, "-I", "-S", "-c", text, kind, str(control_fd), site_packages, launch.HARNESS.read_text()]
+        return [sys.executable, forkserver, kind, str(control_fd)]
+    return [sys.executable, "-I", "-S", forkserver, kind, str(control_fd), sysconfig.get_paths()["purelib"]]
 
 
 def kind_of(base: str, tensorflow: bool) -> str:

@@ -1,11 +1,12 @@
 """The pristine template inside a box: its imports done once, it forks a fresh process for
 each kernel or check child, and never runs a line of student code itself.
 
-`templates.py` starts it in a box of its own (`box.Box.command(..., template=True)`) as
-`python [-I -S] -c <the text of this file> <kind> <control fd> [<site-packages> <harness text>]`,
-with capabilities only inside that box (in its own user namespace where the grader is not
-root). Like the harness, it imports nothing from the grader's package and holds no course
-file, no secret, no socket but its control channel, and one thread.
+`templates.py` starts it in a box of its own (`box.Box.command(..., template=True)`), by path
+from the box's read-only code folder: `python [-I -S] /sandbox/code/forkserver.py <kind>
+<control fd> [<site-packages>]`, with capabilities only inside that box (in its own user
+namespace where the grader is not root). Like the harness, it imports nothing from the
+grader's package and holds no course file, no secret, no socket but its control channel, and
+one thread. A check template imports the harness (harness.py, beside it) before it forks.
 
 On `fork`, a child leaves the template's namespaces for fresh ones (mount, pid, network,
 IPC, UTS; the pid namespace takes one more fork, and the process handed out is the init
@@ -26,9 +27,15 @@ import socket
 import struct
 import sys
 
+HERE = os.path.dirname(os.path.abspath(__file__))
+if HERE not in sys.path:
+    sys.path.insert(0, HERE)
+
+from protocol import HARNESS_NAME, KERNEL_NAME, TEMPLATE_NAME  # noqa: E402
+
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWPID, CLONE_NEWNET = 0x20000, 0x4000000, 0x8000000, 0x20000000, 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 32, 4096, 16384, 1 << 18
-PR_SET_PDEATHSIG, PR_CAPBSET_DROP, PR_SET_SECUREBITS, PR_SET_NO_NEW_PRIVS = 1, 24, 28, 38
+PR_SET_PDEATHSIG, PR_SET_NAME, PR_CAPBSET_DROP, PR_SET_SECUREBITS, PR_SET_NO_NEW_PRIVS = 1, 15, 24, 28, 38
 PR_SET_CHILD_SUBREAPER, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 36, 47, 4
 SECURE_BITS = 0xEF  # NOROOT, NO_SETUID_FIXUP, NO_CAP_AMBIENT_RAISE, each locked; KEEP_CAPS locked off
 SYS_CAPSET = 126  # x86_64
@@ -51,6 +58,11 @@ def mount(source, target, kind, flags, data=None):
 
 def prctl(option, value=0, more=0):
     checked(libc.prctl(option, ctypes.c_ulong(value), ctypes.c_ulong(more), 0, 0))
+
+
+def set_name(name):
+    """This process's name (/proc/<pid>/comm), which a process that changed its user cannot write itself."""
+    checked(libc.prctl(PR_SET_NAME, ctypes.c_char_p(name.encode()), 0, 0, 0))
 
 
 def preload(kind):
@@ -156,6 +168,7 @@ def child(spec, fds, ready, release, status):
         os._exit(70)
     if worker == 0:
         os.close(status)
+        set_name(KERNEL_NAME if spec["entry"] == "kernel" else HARNESS_NAME)
         start(spec, fds)
     for fd in fds:
         os.close(fd)
@@ -200,8 +213,9 @@ def start(spec, fds):
     os.chdir(spec["cwd"])
     random.seed()
     sys.modules["numpy"].random.seed(int.from_bytes(os.urandom(4), "little"))
-    gc.unfreeze()
     if spec["entry"] == "kernel":
+        gc.unfreeze()
+        sys.path[:] = [path for path in sys.path if path != HERE]  # the box's code is not the kernel's
         from ipykernel.kernelapp import IPKernelApp
         sys.argv = ["ipykernel_launcher", "-f", spec["connection_file"]]
         app = IPKernelApp.instance()
@@ -211,9 +225,8 @@ def start(spec, fds):
             inline._enable_matplotlib_integration()
         app.start()
         os._exit(0)
-    harness = HARNESS  # noqa: F821 - defined by main() for the checks template
-    try:
-        harness["serve"](fds[0], fds[1])
+    try:  # the template's imports stay frozen: the harness collects garbage only when asked
+        sys.modules["harness"].serve(fds[0], fds[1])
     except EOFError:
         pass
     os._exit(0)
@@ -256,12 +269,11 @@ def serve(control):
 
 
 def main():
-    global HARNESS
     kind, control_fd = sys.argv[1], int(sys.argv[2])
     if kind.startswith("checks"):
         sys.path.append(sys.argv[3])
-        HARNESS = {"__name__": "tensor_gears_harness"}
-        exec(compile(sys.argv[4], "harness.py", "exec"), HARNESS)
+        import harness  # noqa: F401 - served by each child (start)
+    set_name(TEMPLATE_NAME)
     sys.argv = [""]
     prctl(PR_SET_CHILD_SUBREAPER, 1)
     control = socket.socket(fileno=control_fd)

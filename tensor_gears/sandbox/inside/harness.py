@@ -1,109 +1,49 @@
-"""The untrusted side: runs a student's definitions in a child process, one request at a time.
+"""The untrusted side: runs a student's definitions in a check child, one request at a time.
 
-`process.py` starts it as `python -I -S -c <the text of this file> <site-packages> <fd in> <fd out>`:
-isolated flags, no `site` processing (so no `.pth` file puts the grader's package on the
-path), and a private working directory. It imports nothing from the grader's package and
-never receives checks, expected values or reference answers, only the inputs of each call
-(and, where the contract says a graded function may call another one, the grader's
-version of that callee). Replies are plain data: JSON headers and `.npy` bytes.
+It runs in the box, by path: `python -I -S /sandbox/code/harness.py <site-packages> <fd in>
+<fd out>` (isolated flags, no `site` processing, so no `.pth` file puts the grader's package
+on the path), or forked from a check template (forkserver.py), which imports it. It imports
+nothing from the grader's package and never receives checks, expected values or reference
+answers: only the inputs of each call (and, where the contract says a graded function may
+call another one, the grader's version of that callee). Replies are plain data (protocol.py).
 
-The parent imports this module too, for the framing and `.npy` helpers, so both sides
-speak the same protocol.
+Requests, each answered with its nonce: `load` (the student's statements), `call`, `collect`
+(the garbage collector runs only then: it is off whenever student code runs), `exit`.
+
+Every call of a student's function goes through `calls()`, a check's call and a timed one
+alike: the same frames, the same interpreter state. A check's call returns everything about
+its one result; a timed call (one, or a batch of many, each on inputs moved by the grader's
+plan) returns only the checksum of each result (protocol.checksum), which the grader compares
+with its own. What the student's code could reach by name of this code is hidden once it
+starts (`hide`).
 """
 
 import builtins
 import gc
-import io
-import json
+import math
 import os
-import struct
 import sys
 
-MAX_HEADER = 1 << 20
-MAX_BLOB = 64 << 20
-MAX_BLOBS = 4096
+HERE = os.path.dirname(os.path.abspath(__file__))
+if HERE not in sys.path:
+    sys.path.insert(0, HERE)
+
+from protocol import HARNESS_NAME, checksum, name_process, npy_bytes, npy_load, read_frame, write_frame  # noqa: E402
+
 MAX_ITEMS = 4096
 MAX_TEXT = 400
-PERTURBATION = 0.5  # what each timed call adds to one element of each float input (see timing.py)
-
-
-# ---- framing, shared with the parent ------------------------------------------------------
-
-def frame_bytes(header, blobs=()):
-    """One frame: a JSON header and binary blobs, all length-prefixed."""
-    parts = [json.dumps(header).encode()]
-    parts += list(blobs)
-    body = struct.pack(">I", len(parts)) + b"".join(struct.pack(">Q", len(p)) + p for p in parts)
-    return struct.pack(">Q", len(body)) + body
-
-
-def write_frame(fd, header, blobs=()):
-    view = memoryview(frame_bytes(header, blobs))
-    while view:
-        view = view[os.write(fd, view):]
-
-
-def parse_frame(body):
-    """Split a frame body into (header, blobs), enforcing the size limits."""
-    (count,) = struct.unpack_from(">I", body, 0)
-    if not 1 <= count <= MAX_BLOBS + 1:
-        raise ValueError("bad frame: part count")
-    offset, parts = 4, []
-    for _ in range(count):
-        (size,) = struct.unpack_from(">Q", body, offset)
-        offset += 8
-        if size > MAX_BLOB or offset + size > len(body):
-            raise ValueError("bad frame: part size")
-        parts.append(bytes(body[offset:offset + size]))
-        offset += size
-    if offset != len(body) or len(parts[0]) > MAX_HEADER:
-        raise ValueError("bad frame: trailing bytes or header too large")
-    header = json.loads(parts[0].decode())
-    if not isinstance(header, dict):
-        raise ValueError("bad frame: header is not an object")
-    return header, parts[1:]
-
-
-def read_exactly(fd, size):
-    chunks, missing = [], size
-    while missing:
-        chunk = os.read(fd, min(missing, 1 << 20))
-        if not chunk:
-            raise EOFError("connection closed")
-        chunks.append(chunk)
-        missing -= len(chunk)
-    return b"".join(chunks)
-
-
-def read_frame(fd):
-    (size,) = struct.unpack(">Q", read_exactly(fd, 8))
-    if size > MAX_BLOB * 4:
-        raise ValueError("bad frame: too large")
-    return parse_frame(read_exactly(fd, size))
-
-
-def npy_bytes(array):
-    import numpy
-
-    buffer = io.BytesIO()
-    numpy.save(buffer, array, allow_pickle=False)
-    return buffer.getvalue()
-
-
-def npy_load(data):
-    import numpy
-
-    return numpy.load(io.BytesIO(data), allow_pickle=False)
+BOX_MODULES = ("protocol", "harness", "forkserver")
+NO_MOVES = ((), (), None)  # a check's call: its inputs as they came
 
 
 # ---- values: decoding the inputs, encoding what the student's code gives back -------------
 
-def type_name(value):
+def type_name(value) -> str:
     kind = type(value)
     return f"{kind.__module__}.{kind.__qualname__}".replace("builtins.", "")
 
 
-def short(text):
+def short(text) -> str:
     text = str(text)
     return text if len(text) <= MAX_TEXT else text[:MAX_TEXT] + "..."
 
@@ -119,15 +59,16 @@ def apply_view(array, steps):
 
 
 def gradient_function(name, params):
-    """The functions `gradient_of` is tested on; the parent knows their derivatives."""
+    """The functions `gradient_of` is tested on; the grader knows their derivatives."""
     import tensorflow as tf
 
+    offset = params.get("offset", 0.0)  # moves the value, not the gradient
     if name == "polynomial":
-        return lambda t: sum(c * t ** k for k, c in enumerate(params["coefficients"]))
+        return lambda t: sum(c * t ** k for k, c in enumerate(params["coefficients"])) + offset
     if name == "sin_plus_square":
-        return lambda t: tf.reduce_sum(params["a"] * tf.sin(t) + params["b"] * t * t)
+        return lambda t: tf.reduce_sum(params["a"] * tf.sin(t) + params["b"] * t * t + offset)
     if name == "exp_mean":
-        return lambda t: tf.reduce_mean(tf.exp(params["a"] * t))
+        return lambda t: tf.reduce_mean(tf.exp(params["a"] * t) + offset)
     raise ValueError(f"unknown function {name}")
 
 
@@ -203,13 +144,46 @@ def sharing(result, args):
     return report
 
 
-# ---- the student's namespace ------------------------------------------------------------
+def raised(error: BaseException) -> dict:
+    return {
+        "status": "raised",
+        "type": type_name(error),
+        "assertion_or_value_error": isinstance(error, (AssertionError, ValueError)),
+        "value_error": isinstance(error, ValueError),
+        "message": short(error),
+    }
+
+
+# ---- calling the student's code -----------------------------------------------------------
+
+def calls(function, args, count, moves, record):
+    """The one place a student's function is called: `count` calls of `function(*args)`, a
+    check's (one) or a timed batch. Before call k of a batch, each input array of `moves` is
+    put back as it came (whatever the last call did to it) and its element `index[k]` moved by
+    `deltas[k]`: each call gets new inputs, known to the grader. `record(k, result)` keeps what
+    the grader asked for."""
+    index, moved, copyto = moves
+    for k in range(count):
+        for array, original, deltas in moved:
+            copyto(array, original)
+            array.flat[index[k]] += deltas[k]
+        record(k, function(*args))
+
+
+def dry_calls(stand_in, count, moves, record):
+    """`calls` without calling: what moving the inputs and recording a result cost (the grader subtracts it)."""
+    index, moved, copyto = moves
+    for k in range(count):
+        for array, original, deltas in moved:
+            copyto(array, original)
+            array.flat[index[k]] += deltas[k]
+        record(k, stand_in)
+
 
 class Session:
     def __init__(self):
         self.namespace = {"__name__": "__main__", "__builtins__": builtins}
         self.counts = {}
-        self.timed = None
 
     def load(self, header, blobs):
         errors = []
@@ -220,7 +194,7 @@ class Session:
                 errors.append(f"{statement['where']}: {type(error).__name__}: {short(error)}")
         for name, code in header.get("callees", {}).items():
             self.namespace[name] = self.counting(name, code)
-        return {"status": "ok", "errors": errors}
+        return {"status": "ok", "errors": errors}, []
 
     def counting(self, name, code):
         reference = {"__name__": "grader_reference", "__builtins__": builtins}
@@ -243,98 +217,85 @@ class Session:
         return value, None
 
     def call(self, header, blobs):
+        """A check's call (everything about its result), or timed calls (`repeat`: checksums only)."""
         function, problem = self.function(header["function"])
         if problem:
             return problem, []
         args = [decode(spec, blobs) for spec in header["args"]]
+        repeat = header.get("repeat")
         self.counts = {}
-        out = []
-        try:
-            result = function(*args)
-        except BaseException as error:  # noqa: B036
-            reply = {
-                "status": "raised",
-                "type": type_name(error),
-                "assertion_or_value_error": isinstance(error, (AssertionError, ValueError)),
-                "value_error": isinstance(error, ValueError),
-                "message": short(error),
-            }
-        else:
-            reply = {"status": "returned", "result": encode(result, out), "sharing": sharing(result, args)}
-        reply["args_after"] = [encode(arg, out) for arg in args]
-        reply["calls"] = dict(self.counts)
-        return reply, out
+        if repeat is None:
+            kept = []
+            try:
+                calls(function, args, 1, NO_MOVES, lambda k, result: kept.append(result))
+            except BaseException as error:  # noqa: B036
+                reply, out = raised(error), []
+            else:
+                out = []
+                reply = {"status": "returned", "result": encode(kept[0], out), "sharing": sharing(kept[0], args)}
+            reply["args_after"] = [encode(arg, out) for arg in args]
+            reply["calls"] = dict(self.counts)
+            return reply, out
+        return self.timed(function, args, repeat, blobs)
 
-    def prepare_timing(self, header, blobs):
-        """Take the inputs and make a warm-up call; then collect garbage and keep the
-        collector off until the next request that is not a timed batch, so that no
-        bookkeeping falls inside a batch the parent measures."""
-        function, problem = self.function(header["function"])
-        if problem:
-            return problem
-        args = [decode(spec, blobs) for spec in header["args"]]
-        try:
-            function(*args)
-        except BaseException as error:  # noqa: B036
-            return {"status": "raised", "type": type_name(error), "message": short(error)}
+    def timed(self, function, args, repeat, blobs):
+        """Timed calls: the checksum of every result, NaN where it is not a plain array of the expected shape."""
         numpy = sys.modules["numpy"]
-        self.timed = (function, args)
-        self.perturbed = [arg for arg in args if isinstance(arg, numpy.ndarray) and arg.dtype.kind == "f" and arg.size]
-        self.step = 0
-        gc.collect()
-        gc.disable()
-        return {"status": "ready"}
+        count, weights = int(repeat["calls"]), npy_load(blobs[repeat["weights"]])
+        sums = numpy.full(count, math.nan)
+        moves = NO_MOVES
+        if "index" in repeat:
+            index = npy_load(blobs[repeat["index"]]).tolist()
+            deltas = npy_load(blobs[repeat["deltas"]])
+            moves = (index, [(args[position], args[position].copy(), deltas[:, column].tolist())
+                             for column, position in enumerate(repeat["moved"])], numpy.copyto)
 
-    def run_timing(self, header):
-        """`calls` calls of the prepared function, each on new inputs: before each, one element
-        of every float input moves by PERTURBATION (the next one each time, in order), so no
-        call sees the contents of an earlier one. A dry batch only moves them (its cost is
-        subtracted); 0 calls: an empty batch."""
-        function, args = self.timed
+        def record(k, result):
+            sums[k] = checksum(result, weights)
+
         try:
-            for _ in range(header["calls"]):
-                for arg in self.perturbed:
-                    arg.flat[self.step % arg.size] += PERTURBATION
-                self.step += 1
-                if not header.get("dry"):
-                    function(*args)
+            if repeat.get("dry"):
+                dry_calls(numpy.zeros(weights.shape), count, moves, record)
+            else:
+                calls(function, args, count, moves, record)
         except BaseException as error:  # noqa: B036
-            return {"status": "raised", "type": type_name(error), "message": short(error)}
-        return {"status": "done"}
-
-    def timed_result(self, header):
-        """One more call on the inputs as the timed calls left them: those inputs, and the result."""
-        function, args = self.timed
-        out = []
-        inputs = [encode(arg.copy() if isinstance(arg, sys.modules["numpy"].ndarray) else arg, out) for arg in args]
-        try:
-            return {"status": "returned", "result": encode(function(*args), out), "inputs": inputs}, out
-        except BaseException as error:  # noqa: B036
-            return {"status": "raised", "type": type_name(error), "message": short(error)}, out
+            reply = raised(error)
+            reply["call"] = int(numpy.count_nonzero(~numpy.isnan(sums)))
+            return reply, []
+        return {"status": "done", "calls": count}, [npy_bytes(sums)]
 
 
-def serve(fd_in, fd_out):
+def hide() -> None:
+    """Take the box's own modules out of reach by name: `import __main__`, `sys.modules` and
+    `sys.path` lead nowhere (the graded code may not look for them anyway: source_rules)."""
+    sys.modules["__main__"] = type(sys)("__main__")
+    for name in BOX_MODULES:
+        sys.modules.pop(name, None)
+    while HERE in sys.path:
+        sys.path.remove(HERE)
+
+
+def serve(fd_in: int, fd_out: int) -> None:
+    """Answer requests until the grader closes the pipe; every reply carries its request's nonce."""
+    name_process(HARNESS_NAME)
+    hide()
+    gc.collect()
+    gc.disable()
     session = Session()
+    handlers = {"load": session.load, "call": session.call}
     while True:
         header, blobs = read_frame(fd_in)
         op = header.get("op")
-        out = []
-        if op != "run_timing":
-            gc.enable()
-        if op == "load":
-            reply = session.load(header, blobs)
-        elif op == "call":
-            reply, out = session.call(header, blobs)
-        elif op == "prepare_timing":
-            reply = session.prepare_timing(header, blobs)
-        elif op == "run_timing":
-            reply = session.run_timing(header)
-        elif op == "timed_result":
-            reply, out = session.timed_result(header)
+        if op in handlers:
+            reply, out = handlers[op](header, blobs)
+        elif op == "collect":
+            gc.collect()
+            reply, out = {"status": "collected"}, []
         elif op == "exit":
             os._exit(0)
         else:
-            reply = {"status": "error", "message": f"unknown op {op}"}
+            reply, out = {"status": "error", "message": f"unknown op {op}"}, []
+        reply["nonce"] = header.get("nonce")
         write_frame(fd_out, reply, out)
 
 
