@@ -1,5 +1,10 @@
 """Per-student random inputs: seeded from the student, the assignment and a course secret.
 
+Only the values are the student's: where a check draws the kinds of its inputs at random (which
+entries are negative or zero, how long a shape is, where its 1s are), it draws them from a
+generator seeded by the check's name alone (`CheckRandom.structure`), so that a mistake fails
+the same checks for every student.
+
 The secret comes from the environment variable TENSOR_GEARS_SECRET, or from the file named
 by TENSOR_GEARS_SECRET_FILE (default ~/.config/tensor-gears/secret), both outside the
 repository, so students cannot compute their inputs beforehand. Without either, grading
@@ -40,7 +45,23 @@ def course_secret() -> str:
                    "grade with the public default, for tests and demos only)")
 
 
-def rng_for(secret: str, assignment: str, student: str, check: str) -> np.random.Generator:
-    """A generator seeded from the secret, the assignment, the student and the check's name."""
-    digest = hashlib.sha256("\0".join((secret, assignment, student, check)).encode()).digest()
+def seeded(*parts: str) -> np.random.Generator:
+    digest = hashlib.sha256("\0".join(parts).encode()).digest()
     return np.random.default_rng(int.from_bytes(digest[:16], "big"))
+
+
+class CheckRandom:
+    """A check's random source: values from the student's generator (its methods: `uniform`,
+    `integers`, ...), the kinds of inputs from `structure`, the same for every student."""
+
+    def __init__(self, values: np.random.Generator, structure: np.random.Generator):
+        self.values, self.structure = values, structure
+
+    def __getattr__(self, name: str):
+        return getattr(self.values, name)
+
+
+def rng_for(secret: str, assignment: str, student: str, check: str) -> CheckRandom:
+    """Values seeded from the secret, the assignment, the student and the check's name; kinds
+    of inputs from the assignment and the check's name only."""
+    return CheckRandom(seeded(secret, assignment, student, check), seeded(assignment, check))

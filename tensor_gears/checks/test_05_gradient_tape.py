@@ -7,7 +7,7 @@ TensorFlow; the student's float32 results are compared with a tolerance.
 import numpy as np
 
 from tensor_gears.checks import check
-from tensor_gears.checks.support import describe, expect, expect_rule, fail, returned, type_name
+from tensor_gears.checks.support import describe, expect, expect_rule, fail, returned, signed_uniform, type_name
 from tensor_gears.source_rules import uses_gradient_tape
 from tensor_gears.student_code import GradientFunction, Other, Tensor, TfConstant, TfVariable
 
@@ -15,19 +15,24 @@ from tensor_gears.student_code import GradientFunction, Other, Tensor, TfConstan
 
 
 def random_function(rng, name: str) -> tuple[GradientFunction, callable]:
-    """A function of one tensor of the kind `name`, with random coefficients, and its gradient
+    """A function of one tensor of the kind `name`, with random coefficients (their signs the
+    same for every student, none near 0) and a large offset, which moves its values and not its
+    gradient (a gradient by finite differences in float32 is then far off for every student),
+    and its gradient
     (of the sum of its values) as NumPy code. The kind is fixed by each check, not drawn, so
     that a mistake fails the same checks for every student: a `polynomial` works element by
     element (a tape that averages instead of summing is seen on any x with more than one
     value), `sin_plus_square` and `exp_mean` return a scalar (where the two agree)."""
+    offset = float(np.round(signed_uniform(rng, 50, 100), 1))
     if name == "polynomial":
-        coefficients = [float(c) for c in np.round(rng.uniform(-2, 2, size=4), 2)]
+        coefficients = [float(c) for c in np.round(signed_uniform(rng, 0.5, 2, 4), 2)]
         gradient = lambda t: sum(k * c * t ** (k - 1) for k, c in enumerate(coefficients) if k)  # noqa: E731
-        return GradientFunction("polynomial", {"coefficients": coefficients}), gradient
-    a, b = (float(v) for v in np.round(rng.uniform(-2, 2, size=2), 2))
+        return GradientFunction("polynomial", {"coefficients": coefficients, "offset": offset}), gradient
+    a, b = (float(v) for v in np.round(signed_uniform(rng, 0.5, 2, 2), 2))
     if name == "sin_plus_square":
-        return GradientFunction("sin_plus_square", {"a": a, "b": b}), lambda t: a * np.cos(t) + 2 * b * t
-    return GradientFunction("exp_mean", {"a": a}), lambda t: a * np.exp(a * t) / max(t.size, 1)
+        return (GradientFunction("sin_plus_square", {"a": a, "b": b, "offset": offset}),
+                lambda t: a * np.cos(t) + 2 * b * t)
+    return GradientFunction("exp_mean", {"a": a, "offset": offset}), lambda t: a * np.exp(a * t) / max(t.size, 1)
 
 
 def as_array(value, label: str) -> np.ndarray:
@@ -51,7 +56,7 @@ def close(got: np.ndarray, expected: np.ndarray, dtype) -> bool:
 
 def verify_gradient(student, rng, make_input, kind: str, shape, dtype=np.float32, function="polynomial", values=None):
     """`function`: a kind of random_function, or (f, its gradient); `values`: x's, else random."""
-    x = np.asarray(rng.uniform(-1.5, 1.5, size=shape) if values is None else values, dtype=dtype)
+    x = np.asarray(signed_uniform(rng, 0.1, 1.5, shape) if values is None else values, dtype=dtype)
     f, gradient = random_function(rng, function) if isinstance(function, str) else function
     label = f"`gradient_of` on {kind} x of shape {shape} {np.dtype(dtype)} with f = {f.name}"
     got = as_array(returned(student.call("gradient_of", f, make_input(x), label=label), label), label)
@@ -85,7 +90,7 @@ def check_gradient_constant(student, rng):
 
 @check("hidden_gradient_of", 1, "a function f whose result is not a scalar (the tape sums it)")
 def check_gradient_non_scalar(student, rng):
-    coefficients = [0.0, float(rng.uniform(0.5, 2)), float(rng.uniform(-1, 1))]
+    coefficients = [0.0, float(rng.uniform(0.5, 2)), float(signed_uniform(rng, 0.25, 1))]
     f = GradientFunction("polynomial", {"coefficients": coefficients})
     verify_gradient(student, rng, TfVariable, "a trainable variable", (2, 2),
                     function=(f, lambda t: coefficients[1] + 2 * coefficients[2] * t))
@@ -111,9 +116,9 @@ def check_gradient_tape(student, rng, source):
 # ---- dense_gradients ----
 
 def dense_inputs(rng, batch, n, m):
-    x = rng.uniform(-1, 1, size=(batch, n)).astype(np.float32)
-    W = rng.uniform(-1, 1, size=(n, m)).astype(np.float32)
-    b = rng.uniform(-1, 1, size=(m,)).astype(np.float32)
+    x = signed_uniform(rng, 0.1, 1, (batch, n)).astype(np.float32)
+    W = signed_uniform(rng, 0.1, 1, (n, m)).astype(np.float32)
+    b = signed_uniform(rng, 0.1, 1, (m,)).astype(np.float32)
     return x, W, b
 
 
@@ -170,7 +175,7 @@ def check_dense_tape(student, rng, source):
 
 def verify_sgd(student, rng, batch, n, m, learning_rate):
     x, W, b = dense_inputs(rng, batch, n, m)
-    y_true = rng.uniform(-2, 2, size=(batch, m)).astype(np.float32)
+    y_true = signed_uniform(rng, 0.1, 2, (batch, m)).astype(np.float32)
     label = (f"`sgd_step` on W: {describe(W)}, b: {describe(b)}, x: {describe(x)}, y_true: {describe(y_true)}, "
              f"learning_rate={learning_rate}")
     outcome = student.call("sgd_step", TfVariable(W), TfVariable(b), TfConstant(x), TfConstant(y_true), learning_rate,
