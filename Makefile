@@ -14,11 +14,12 @@ RUN := PATH="$(BIN):$$PATH" PYTHONDONTWRITEBYTECODE=1
 
 setup: $(READY) sandbox accounts private postgres browser proxy
 
-# The course's local accounts (hub/accounts.sh): an unprivileged instructor, who grades in the
-# rootless box in the tests, a grader TA and three students, for `make hub` and its tests.
-accounts:
+# The course's local accounts (hub/accounts.sh): an instructor, a TA and three students, for
+# `make hub` and its tests; then the hub's courses (hub/courses.json, hub/courses.py): each
+# course's grader account grader-<course> and the Unix group of its students.
+accounts: $(READY)
 	@if [ "$$(id -u)" != 0 ]; then echo "not root: the course's test accounts cannot be created"; \
-	else sh hub/accounts.sh; fi
+	else sh hub/accounts.sh && $(RUN) $(BIN)/python hub/courses.py accounts; fi
 
 # The checkout's private folders (hub/private_folders.sh): the solutions, the hidden checks,
 # the tests' correct answers and the history, for root and the course staff only; the hub's

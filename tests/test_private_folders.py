@@ -17,7 +17,7 @@ from .conftest import REPO
 PRIVATE = ("source", "tensor_gears/checks", "tests", ".git")
 # What a student's server imports from the checkout: Validate's dialog and the hardened exchange.
 SERVER_IMPORTS = ("tensor_gears.nbgrader_glue.validate_dialog", "tensor_gears.exchange.submit",
-                  "tensor_gears.exchange.collect", "tensor_gears.exchange.release_assignment")
+                  "tensor_gears.exchange.student_steps")
 
 # Every file the account can read under the checkout (the environment in .venv aside), and
 # which of the needles on stdin it holds (a notebook: in its cells' sources); the folders it
