@@ -130,7 +130,8 @@ def course_folder(course, folder: Path) -> None:
         return
     grader = pwd.getpwnam(course.grader)
     folder.mkdir(mode=0o700)
-    (folder / "nbgrader_config.py").write_text(COURSE_CONFIG.format(id=course.id, config=str(REPO / "nbgrader_config.py")))
+    config = COURSE_CONFIG.format(id=course.id, config=str(REPO / "nbgrader_config.py"))
+    (folder / "nbgrader_config.py").write_text(config)
     shutil.copytree(REPO / "source", folder / "source")
     give(folder, grader)
 

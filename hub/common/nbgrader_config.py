@@ -4,11 +4,8 @@ hub's spawner puts this one there for the students' servers and the graders' ali
 
 - The root is TENSOR_GEARS_EXCHANGE (set by the hub; tests point it at a scratch exchange), by
   default /srv/nbgrader/exchange; the set-up (hub/courses.py) makes it and each course's folders.
-- Several courses: `path_includes_course` (a student fetches into ./<course>/<assignment>), and
-  on the hub nbgrader's JupyterHubAuthPlugin, which shows each person the courses of their hub
-  groups (`nbgrader-<course>`, `formgrade-<course>`). It only chooses what the assignment list
-  shows: what an account may read or write in the exchange is decided by the folders' modes and
-  the course's Unix group, whatever runs in the student's server or shell.
+- Several courses: `path_includes_course` (a student fetches into ./<course>/<assignment>); on
+  the hub, people's servers also use nbgrader's JupyterHubAuthPlugin (hub/student/).
 - No course id here: a grader's server sets its own (hub/grader/); students pick a course in
   the assignment list, or with --course on the command line.
 - Every step is the course's (tensor_gears/exchange/): the root need only be searchable; a
@@ -23,8 +20,6 @@ c = get_config()  # noqa: F821 (provided by nbgrader)
 
 c.Exchange.root = os.environ.get("TENSOR_GEARS_EXCHANGE", "/srv/nbgrader/exchange")
 c.Exchange.path_includes_course = True
-if os.environ.get("JUPYTERHUB_API_TOKEN"):
-    c.Authenticator.plugin_class = "nbgrader.auth.JupyterHubAuthPlugin"
 
 STEPS = "tensor_gears.exchange"
 c.ExchangeFactory.release_assignment = f"{STEPS}.release_assignment.ExchangeReleaseAssignment"
