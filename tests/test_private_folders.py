@@ -11,7 +11,7 @@ import pytest
 from tensor_gears.contract import TASKS
 from tensor_gears.reference import solution
 
-from .accounts import GRADER, INSTRUCTOR, STUDENTS, as_account, login_environment
+from .accounts import GRADER, INSTRUCTOR, ROSTER, STUDENTS, as_account, login_environment
 from .conftest import REPO
 
 PRIVATE = ("source", "tensor_gears/checks", "tests", ".git")
@@ -65,7 +65,7 @@ def test_no_file_a_student_can_read_holds_a_solution(student):
     assert seen["read"] > 50, seen  # the rest of the checkout is there to read
 
 
-@pytest.mark.parametrize("staff", [INSTRUCTOR, GRADER])
+@pytest.mark.parametrize("staff", [INSTRUCTOR, GRADER, *(course.grader for course in ROSTER.courses)])
 def test_the_course_staff_read_the_private_folders(staff):
     seen = scan(staff)
     assert seen["unlisted"] == [], seen["unlisted"]
