@@ -8,9 +8,13 @@ SystemdSpawner, needs systemd as the first process, which this machine does not 
   and keeps what TLJH had set;
 - TLJH's shared user environment: a new environment with the package installed editable, as
   install.sh installs it into /opt/tljh/user. A student's account runs Validate from it and imports
-  the exchange's steps, and cannot read the hidden checks or the solutions.
+  the exchange's steps, and cannot read the hidden checks or the solutions;
+- TLJH's hub unit (tljh/systemd-units/jupyterhub.service), in which the courses' formgraders run:
+  its ProtectKernelTunables mounts, reproduced in a mount namespace of their own, keep a grader's
+  box from mounting its /proc, and the drop-in install.sh adds turns them off.
 """
 
+import configparser
 import json
 import shutil
 import subprocess
@@ -44,6 +48,15 @@ for snippet in sorted(glob.glob(os.path.join(os.path.dirname(__file__), "jupyter
     load_subconfig(snippet)
 """
 NOTEBOOK = "02_broadcasting"
+DROP_IN = REPO / "hub" / "tljh" / "jupyterhub.service.d-tensor-gears.conf"
+# What systemd mounts read-only for ProtectKernelTunables=yes (src/core/namespace.c), where present.
+KERNEL_TUNABLES = ("/proc/acpi", "/proc/apm", "/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq",
+                   "/proc/latency_stats", "/proc/mtrr", "/proc/scsi", "/proc/sys", "/proc/sysrq-trigger",
+                   "/proc/timer_stats", "/sys")
+# The namespaces and mounts of the grading box (tensor_gears/sandbox/box.py), around `true`.
+BOX = ["bwrap", "--unshare-all", "--die-with-parent", "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib",
+       "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin", "--proc", "/proc", "--dev", "/dev",
+       "--", "/usr/bin/true"]
 
 
 def value(setting, empty):
@@ -157,3 +170,26 @@ def test_a_student_validates_with_the_shared_environment(user_environment):
         assert json.loads(done.stdout) == {"answered": [], "untouched": ["failed"]}, done.stdout
     finally:
         remove(work)
+
+
+def box_in_the_hub_unit(protect_kernel_tunables: bool):
+    """The grader's box started by a formgrader inside TLJH's hub unit: a mount namespace with the
+    unit's read-only kernel-tunable mounts (or without, as the drop-in has it), then the grader's
+    bubblewrap box."""
+    grader = ROSTER.courses[0].grader
+    mounts = "".join(f"[ -e {path} ] && mount --bind {path} {path} && mount -o remount,bind,ro {path}; "
+                     for path in KERNEL_TUNABLES) if protect_kernel_tunables else ""
+    box = " ".join(BOX)
+    return subprocess.run(["unshare", "--mount", "--propagation", "private", "sh", "-c",
+                           f"{mounts}exec setpriv --reuid={grader} --regid={grader} --init-groups {box}"],
+                          capture_output=True, text=True)
+
+
+def test_the_hub_units_drop_in_lets_the_graders_box_mount_its_proc():
+    unit = configparser.ConfigParser()
+    unit.read(DROP_IN)
+    assert unit["Service"]["ProtectKernelTunables"] == "no"
+    refused = box_in_the_hub_unit(protect_kernel_tunables=True)
+    assert refused.returncode != 0 and "Can't mount proc" in refused.stderr, refused
+    allowed = box_in_the_hub_unit(protect_kernel_tunables=False)
+    assert allowed.returncode == 0, allowed.stderr
