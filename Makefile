@@ -9,6 +9,8 @@ BIN := $(CURDIR)/$(VENV)/bin
 READY := $(VENV)/.ready
 # nbgrader shells out to alembic when it creates a gradebook: the venv's bin must be on PATH.
 RUN := PATH="$(BIN):$$PATH" PYTHONDONTWRITEBYTECODE=1
+# What the commands generate goes below build/, the course staff's alone (tensor_gears/private.py).
+PRIVATE := $(RUN) $(BIN)/python -m tensor_gears.private
 
 .PHONY: setup accounts private sandbox postgres browser proxy courses hub grade-sample test release tidy benchmark student-lab
 
@@ -87,7 +89,7 @@ benchmark: $(READY) sandbox
 # (made once, then kept: it is the student's work).
 STUDENT_WORK ?= build/student
 student-lab: $(READY)
-	test -d $(STUDENT_WORK)/tensor_ops || { mkdir -p $(STUDENT_WORK) && cp -r release/tensor_ops $(STUDENT_WORK)/; }
+	test -d $(STUDENT_WORK)/tensor_ops || { $(PRIVATE) $(STUDENT_WORK) && cp -r release/tensor_ops $(STUDENT_WORK)/; }
 	cd $(STUDENT_WORK) && JUPYTER_CONFIG_PATH=$(CURDIR)/student $(RUN) $(BIN)/jupyter lab \
 		$$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
@@ -114,6 +116,7 @@ courses: accounts
 	$(RUN) $(BIN)/python hub/courses.py folders
 
 hub: setup courses
+	$(PRIVATE) $(dir $(HUB_STATE))
 	@echo "JupyterHub: http://127.0.0.1:$(HUB_PORT)/  (log in as tg-instructor, tg-grader, tg-ada, tg-bo, tg-cy)"
 	@echo "Passwords: /etc/tensor-gears/hub-passwords (root only, user:password lines)"
 	@echo "Courses: hub/courses.json; each formgrader: Services > COURSE; exchange: $(EXCHANGE); hub state: $(HUB_STATE)/"

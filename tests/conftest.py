@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -48,26 +49,43 @@ def make_course(folder: Path) -> Path:
     return folder
 
 
+def shared_folder(config) -> Path:
+    """The test run's own temporary folder, which every xdist worker's folder is below."""
+    basetemp = config._tmp_path_factory.getbasetemp()
+    return basetemp.parent if hasattr(config, "workerinput") else basetemp
+
+
 @pytest.fixture(scope="session")
-def main_job(tmp_path_factory) -> tuple[Path, str]:
+def main_job(request) -> tuple[Path, str]:
     """The main job (release, the sample class graded by `tensor-gears grade`, feedback,
     exports), run once per test run in a scratch copy of the repository and shared by the
     modules that check it, in whichever xdist worker they run (a lock: the first one runs it,
-    the others wait for it). Its release/ is generated from source/ (test_release compares it with
-    the committed one). Returns (root, what it printed); read-only: copy before changing."""
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        shared = shared.parent  # the run's own folder, above each worker's
-    root, printed = shared / "main-job", shared / "main-job.printed"
+    the others wait for it). The copy is readable by every account, as a checkout that a hub's
+    students run the environment from (test_private_folders scans it after the job). Its
+    release/ is generated from source/ (test_release compares it with the committed one).
+    Returns (root, what it printed); read-only: copy before changing. Removed when the run ends."""
+    shared = shared_folder(request.config)
+    where, printed = shared / "main-job.root", shared / "main-job.printed"
     with open(shared / "main-job.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not printed.exists():
-            shutil.rmtree(root, ignore_errors=True)
+            root = Path(tempfile.mkdtemp(prefix="tg-tests-main-job-"))
+            root.chmod(0o755)
+            where.write_text(str(root))
             make_course(root)
             with contextlib.redirect_stdout(io.StringIO()) as output:
                 run_main_job(root)
             printed.write_text(output.getvalue())
-    return root, printed.read_text()
+    return Path(where.read_text()), printed.read_text()
+
+
+def pytest_sessionfinish(session):
+    """The run's end (in xdist's controller, once every worker is done): remove the main job's copy."""
+    if hasattr(session.config, "workerinput"):
+        return
+    where = shared_folder(session.config) / "main-job.root"
+    if where.exists():
+        shutil.rmtree(where.read_text(), ignore_errors=True)
 
 
 def submit(course: Path, student: str, answers: dict[str, str], notebooks: tuple[str, ...] | None = None) -> Path:

@@ -39,7 +39,7 @@ def named_readers(path: str) -> list[int]:
     try:
         value = os.getxattr(path, ATTRIBUTE, follow_symlinks=False)
     except OSError as error:
-        if error.errno == errno.ENODATA:
+        if error.errno in (errno.ENODATA, errno.ENOTSUP, errno.EOPNOTSUPP):
             return []
         raise
     entries = [struct.unpack_from("<HHI", value, offset) for offset in range(4, len(value), 8)]

@@ -19,12 +19,13 @@ from ..notebooks import cells_by_grade_id, read
 from ..release import generate_release, nbgrader
 from ..sections import read_sections
 from ..sandbox.launch import describe_isolation
+from ..private import BUILD, private_folder
 from ..secret import ALLOW_DEFAULT, DEFAULT_SECRET, course_secret
 from ..class_report import write_report
 from ..class_report.exports import export
 
 STUDENTS = Path(__file__).resolve().parent / "students"
-COURSE = Path("build") / "sample_class"
+COURSE = Path(BUILD) / "sample_class"
 
 
 def student_names() -> list[str]:
@@ -63,6 +64,7 @@ def run(root: Path) -> None:
     release = generate_release(root)
     print(f"Released {release.relative_to(root)}/ from source/{ASSIGNMENT}/ ({len(NOTEBOOKS)} notebooks).")
     course = root / COURSE
+    private_folder(root / BUILD)  # solutions, submissions, gradebook, feedback: the staff's alone
     stage_course(root, course)
     students = student_names()
     for student in students:
