@@ -12,15 +12,16 @@ RUN := PATH="$(BIN):$$PATH" PYTHONDONTWRITEBYTECODE=1
 # What the commands generate goes below build/, the course staff's alone (tensor_gears/private.py).
 PRIVATE := $(RUN) $(BIN)/python -m tensor_gears.private
 
-.PHONY: setup accounts private sandbox postgres browser proxy exchange course hub grade-sample test release tidy benchmark student-lab
+.PHONY: setup accounts private sandbox postgres browser proxy courses hub grade-sample test release tidy benchmark student-lab
 
 setup: $(READY) sandbox accounts private postgres browser proxy
 
-# The course's local accounts (hub/accounts.sh): an unprivileged instructor, who grades in the
-# rootless box in the tests, a grader TA and three students, for `make hub` and its tests.
-accounts:
+# The course's local accounts (hub/accounts.sh): an instructor, a TA and three students, for
+# `make hub` and its tests; then the hub's courses (hub/courses.json, hub/courses.py): each
+# course's grader account grader-<course> and the Unix group of its students.
+accounts: $(READY)
 	@if [ "$$(id -u)" != 0 ]; then echo "not root: the course's test accounts cannot be created"; \
-	else sh hub/accounts.sh; fi
+	else sh hub/accounts.sh && $(RUN) $(BIN)/python hub/courses.py accounts; fi
 
 # The checkout's private folders (hub/private_folders.sh): the solutions, the hidden checks,
 # the tests' correct answers and the history, for root and the course staff only; the hub's
@@ -93,11 +94,9 @@ student-lab: $(READY)
 		$$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 # ----------------------------------------------------------------------------- the hub
-# `make hub`: the course on a real JupyterHub on this machine (hub/jupyterhub_config.py), as
-# root, in the foreground. Everything before the start is idempotent.
+# `make hub`: the courses of hub/courses.json on a real JupyterHub on this machine
+# (hub/jupyterhub_config.py), as root, in the foreground. Everything before the start is idempotent.
 EXCHANGE ?= /srv/nbgrader/exchange
-INSTRUCTOR := tg-instructor
-COURSE_DIR = $$(getent passwd $(INSTRUCTOR) | cut -d: -f6)/tensor-gears
 HUB_STATE ?= build/hub
 HUB_PORT ?= 8000
 
@@ -108,28 +107,18 @@ hub/node_modules/.ready: hub/package.json hub/package-lock.json
 	cd hub && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# nbgrader's exchange (hub/exchange.sh): root's, writable by every account, sticky.
-exchange:
-	@test "$$(id -u)" = 0 || { echo "make hub runs as root (it creates the exchange and spawns each user's server)"; exit 1; }
-	sh hub/exchange.sh $(EXCHANGE)
+# The administrator's set-up of the roster's courses (hub/courses.py): accounts and groups (as in
+# `make setup`), nbgrader's exchange and each course's folders in it, each course folder and
+# secret in its grader's home (made once, then kept: they hold the gradebook and submissions).
+courses: accounts
+	@test "$$(id -u)" = 0 || { echo "make courses runs as root (it makes accounts, groups and the exchange)"; exit 1; }
+	$(RUN) $(BIN)/python hub/courses.py exchange $(EXCHANGE)
+	$(RUN) $(BIN)/python hub/courses.py folders
 
-# The instructor's course folder, made once and then kept (it holds the gradebook and the
-# submissions): the repository's nbgrader config and source notebooks, owned by the instructor,
-# and a random course secret in the instructor's ~/.config/tensor-gears/secret (0600).
-course: accounts
-	@test "$$(id -u)" = 0 || { echo "make hub runs as root"; exit 1; }
-	@course=$(COURSE_DIR); home=$$(dirname $$course); \
-	test -d $$course || { mkdir -p $$course && cp nbgrader_config.py $$course/ && cp -r source $$course/ && \
-		chown -R $(INSTRUCTOR): $$course; }; \
-	test -s $$home/.config/tensor-gears/secret || { \
-		install -d -o $(INSTRUCTOR) -g $(INSTRUCTOR) -m 0700 $$home/.config $$home/.config/tensor-gears && \
-		(umask 077 && head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > $$home/.config/tensor-gears/secret) && \
-		chown $(INSTRUCTOR): $$home/.config/tensor-gears/secret; }
-
-hub: setup exchange course
+hub: setup courses
 	$(PRIVATE) $(dir $(HUB_STATE))
 	@echo "JupyterHub: http://127.0.0.1:$(HUB_PORT)/  (log in as tg-instructor, tg-grader, tg-ada, tg-bo, tg-cy)"
 	@echo "Passwords: /etc/tensor-gears/hub-passwords (root only, user:password lines)"
-	@echo "Course folder: $(COURSE_DIR); exchange: $(EXCHANGE); hub state: $(HUB_STATE)/"
+	@echo "Courses: hub/courses.json; each formgrader: Services > COURSE; exchange: $(EXCHANGE); hub state: $(HUB_STATE)/"
 	TENSOR_GEARS_HUB_STATE=$(HUB_STATE) TENSOR_GEARS_HUB_PORT=$(HUB_PORT) TENSOR_GEARS_EXCHANGE=$(EXCHANGE) \
-		TENSOR_GEARS_COURSE=$(COURSE_DIR) $(RUN) $(BIN)/jupyterhub -f hub/jupyterhub_config.py
+		$(RUN) $(BIN)/jupyterhub -f hub/jupyterhub_config.py

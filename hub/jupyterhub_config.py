@@ -1,46 +1,53 @@
-"""JupyterHub for the tensor-gears course (`make hub`; the tests start it with tests/hub.py).
+"""JupyterHub for the courses of hub/courses.json (`make hub`; the tests start it with tests/hub.py).
 
-The hub runs as root on 127.0.0.1: local Unix accounts log in with their PAM password, and
-each user's `jupyterhub-singleuser` runs as that user, from the project's environment. The
-spawner picks each account's Jupyter configuration (JUPYTER_CONFIG_PATH): the instructor
-gets the formgrader and the course folder, students get the assignment list and Validate,
-the grader TA reaches the instructor's formgrader through a hub role.
+The hub runs as root on 127.0.0.1: local Unix accounts log in with their PAM password, and each
+person's `jupyterhub-singleuser` runs as that person, from the project's environment (students
+and staff alike: the assignment list and Validate). Each course is
+nbgrader's documented shape (hub/course_hub.py): a service named after the course, run as
+`grader-<course>`, holds its formgrader, course folder, gradebook and secret; the hub groups
+`formgrade-<course>` (instructors, TAs) reach it, `nbgrader-<course>` are its students. The set-up
+(hub/courses.py, `make courses`) makes the accounts, groups, exchange and course folders first.
 
 Settings from the environment (the defaults are what `make hub` uses):
-  TENSOR_GEARS_HUB_STATE   the hub's database, cookie secret and proxy token (build/hub)
-  TENSOR_GEARS_HUB_PORT    the public port (8000); the hub's API and the proxy's API use
-                           TENSOR_GEARS_HUB_API_PORT (8081) and TENSOR_GEARS_PROXY_API_PORT (8001)
-  TENSOR_GEARS_EXCHANGE    nbgrader's exchange root (/srv/nbgrader/exchange)
-  TENSOR_GEARS_COURSE      the instructor's course folder (~tg-instructor/tensor-gears)
-  TENSOR_GEARS_SECRET_FILE the course secret the instructor's server grades with (when unset:
-                           the instructor's ~/.config/tensor-gears/secret)
-  TENSOR_GEARS_HUB_HOMES   unset: each server runs in its account's home; tests set a scratch
-                           folder holding a home per account (Jupyter settings, fetched work)
+  TENSOR_GEARS_COURSES       the roster (hub/courses.json)
+  TENSOR_GEARS_HUB_STATE     the hub's database, cookie secret and proxy token (build/hub)
+  TENSOR_GEARS_HUB_PORT      the public port (8000); the hub's API and the proxy's API use
+                             TENSOR_GEARS_HUB_API_PORT (8081) and TENSOR_GEARS_PROXY_API_PORT (8001)
+  TENSOR_GEARS_SERVICE_PORTS the courses' formgraders, one port each in the roster's order
+                             (8101,8102,...)
+  TENSOR_GEARS_EXCHANGE      nbgrader's exchange root (/srv/nbgrader/exchange)
+  TENSOR_GEARS_HUB_HOMES     unset: each server runs in its account's home (a grader's course
+                             folder is ~grader-<course>/<course>); tests set a scratch folder
+                             holding a home per account
 """
 
 import os
 import pwd
 import secrets
+import sys
 from pathlib import Path
 
 from jupyterhub.spawner import LocalProcessSpawner
 
 HUB = Path(__file__).resolve().parent
 REPO = HUB.parent
-BIN = REPO / ".venv" / "bin"
+ENV = REPO / ".venv"
+BIN = ENV / "bin"
+sys.path.insert(0, str(HUB))
 
-INSTRUCTOR = "tg-instructor"
-GRADER = "tg-grader"
-STUDENTS = ["tg-ada", "tg-bo", "tg-cy"]
+import course_hub  # noqa: E402 (hub/, put on the path above)
+import roster as rosters  # noqa: E402
 
+ROSTER = rosters.read()
 STATE = Path(os.environ.get("TENSOR_GEARS_HUB_STATE", REPO / "build" / "hub")).resolve()
 STATE.mkdir(parents=True, exist_ok=True, mode=0o700)
 EXCHANGE = os.environ.get("TENSOR_GEARS_EXCHANGE", "/srv/nbgrader/exchange")
-COURSE = os.environ.get("TENSOR_GEARS_COURSE", os.path.join(pwd.getpwnam(INSTRUCTOR).pw_dir, "tensor-gears"))
 HOMES = os.environ.get("TENSOR_GEARS_HUB_HOMES")
 PORT = int(os.environ.get("TENSOR_GEARS_HUB_PORT", "8000"))
 HUB_API_PORT = int(os.environ.get("TENSOR_GEARS_HUB_API_PORT", "8081"))
 PROXY_API_PORT = int(os.environ.get("TENSOR_GEARS_PROXY_API_PORT", "8001"))
+SERVICE_PORTS = [int(port) for port in os.environ.get(
+    "TENSOR_GEARS_SERVICE_PORTS", ",".join(str(8101 + index) for index in range(len(ROSTER.courses)))).split(",")]
 
 c = get_config()  # noqa: F821 (provided by JupyterHub)
 
@@ -62,41 +69,40 @@ if not token_file.exists():
     token_file.write_text(secrets.token_hex(32))
 c.ConfigurableHTTPProxy.auth_token = token_file.read_text().strip()
 
-# Local Unix accounts and their PAM passwords; only the course's accounts may log in.
+# Local Unix accounts and their PAM passwords; only the roster's people may log in.
 c.JupyterHub.authenticator_class = "pam"
 c.PAMAuthenticator.open_sessions = False  # no login session (utmp, pam_systemd) for a web login
-c.Authenticator.allowed_users = {INSTRUCTOR, GRADER, *STUDENTS}
+c.Authenticator.allowed_users = ROSTER.people()
 
-# The grader TA may use the instructor's server (its formgrader), never the instructor's
-# account: the TA's own Unix account cannot read the instructor's home (0700).
-c.JupyterHub.load_roles = [{
-    "name": "course-grader",
-    "description": "Grade in the instructor's formgrader",
-    "users": [GRADER],
-    "scopes": ["access:servers!user=" + INSTRUCTOR, "read:servers!user=" + INSTRUCTOR],
-}]
+
+def home(name: str) -> str:
+    """The home of the account `name`'s server (a scratch folder of theirs in the tests)."""
+    return os.path.join(HOMES, name) if HOMES else pwd.getpwnam(name).pw_dir
+
+
+course_hub.add_courses(c, ROSTER, ENV, lambda course: home(course.grader), SERVICE_PORTS, EXCHANGE)
 
 
 def landing(handler) -> str:
-    """Where / leads after login: the TA to the instructor's formgrader, others to their server."""
+    """Where / leads after login: staff to the hub's home (its Services menu lists their courses'
+    formgraders), students to their own server."""
     user = handler.current_user
-    if user is not None and user.name == GRADER:
-        return f"/user/{INSTRUCTOR}/formgrader"
+    if user is not None and course_hub.is_staff(ROSTER, user.name):
+        return "/hub/home"
     return "/hub/spawn"
 
 
 c.JupyterHub.default_url = landing
 
 
-
 class CourseSpawner(LocalProcessSpawner):
-    """Each user's server as that Unix user; its HOME and working folder (where nbgrader's
+    """Each person's server as their Unix account; its HOME and working folder (where nbgrader's
     assignment list fetches to) in TENSOR_GEARS_HUB_HOMES when that is set."""
 
     def user_env(self, env):
         env = super().user_env(env)
         if HOMES:
-            env["HOME"] = os.path.join(HOMES, self.user.name)
+            env["HOME"] = home(self.user.name)
         return env
 
     def make_preexec_fn(self, name):
@@ -106,12 +112,11 @@ class CourseSpawner(LocalProcessSpawner):
 
         def preexec():
             become_user()
-            os.chdir(os.path.join(HOMES, name))
+            os.chdir(home(name))
 
         return preexec
 
 
-# Each user's server: the project's environment, run as that user (the hub is root), JupyterLab.
 c.JupyterHub.spawner_class = CourseSpawner
 c.Spawner.cmd = [str(BIN / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab"
@@ -119,30 +124,13 @@ c.Spawner.http_timeout = 120  # a loaded machine starts JupyterLab slowly
 c.Spawner.start_timeout = 120
 
 
-def role_config(spawner) -> dict[str, str]:
-    """The Jupyter configuration of the spawned account, by role."""
-    name = spawner.user.name
-    environment = {"PATH": f"{BIN}:/usr/local/bin:/usr/bin:/bin", "TENSOR_GEARS_EXCHANGE": EXCHANGE}
-    if name == INSTRUCTOR:
-        # The formgrader and create-assignment on the course folder, which is the server's root
-        # (given on the command line, where nbgrader's extensions see it).
-        environment["JUPYTER_CONFIG_PATH"] = f"{HUB / 'instructor'}:{HUB / 'common'}"
-        environment["TENSOR_GEARS_COURSE"] = COURSE
-        if os.environ.get("TENSOR_GEARS_SECRET_FILE"):
-            environment["TENSOR_GEARS_SECRET_FILE"] = os.environ["TENSOR_GEARS_SECRET_FILE"]
-        spawner.args = [f"--ServerApp.root_dir={COURSE}"]
-    elif name == GRADER:
-        # A plain JupyterLab with Validate (the students' local environment): the TA grades
-        # in the instructor's server, reached through the course-grader role.
-        environment["JUPYTER_CONFIG_PATH"] = str(REPO / "student")
-    else:
-        # Students: the assignment list (fetch, submit, fetch feedback) and Validate.
-        environment["JUPYTER_CONFIG_PATH"] = f"{HUB / 'student'}:{HUB / 'common'}"
-    return environment
-
-
 def pre_spawn_hook(spawner) -> None:
-    spawner.environment = role_config(spawner)
+    """A person's server: the assignment list (fetch, submit, fetch feedback), Validate, the exchange."""
+    spawner.environment = {
+        "PATH": f"{BIN}:/usr/local/bin:/usr/bin:/bin",
+        "TENSOR_GEARS_EXCHANGE": EXCHANGE,
+        "JUPYTER_CONFIG_PATH": f"{HUB / 'student'}:{HUB / 'common'}",
+    }
 
 
 c.Spawner.pre_spawn_hook = pre_spawn_hook

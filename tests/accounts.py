@@ -7,6 +7,7 @@ the project's environment) and nothing of root's. `owned_folder(name)` is a new 
 folder of theirs for a scratch course (pytest's own temporary folders are root's alone).
 """
 
+import importlib.util
 import os
 import pwd
 import shutil
@@ -20,6 +21,7 @@ GRADER = "tg-grader"
 STUDENTS = ("tg-ada", "tg-bo", "tg-cy")
 PASSWORDS = Path("/etc/tensor-gears/hub-passwords")
 BIN = Path(sys.executable).parent
+REPO = Path(__file__).resolve().parents[1]
 
 
 def account(name: str) -> pwd.struct_passwd:
@@ -82,3 +84,15 @@ def password(name: str) -> str:
         if user == name:
             return secret
     raise KeyError(f"{name} has no password in {PASSWORDS}: run `make setup`")
+
+
+def hub_roster():
+    """The hub's roster (hub/roster.py reading hub/courses.json: the courses `make setup` sets up)."""
+    spec = importlib.util.spec_from_file_location("hub_roster", REPO / "hub" / "roster.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module.read(REPO / "hub" / "courses.json")
+
+
+ROSTER = hub_roster()

@@ -31,8 +31,9 @@ SLOWEST_FIRST = ("test_timing_in_real_grading.py", "test_semester_in_browser.py"
                  "test_check_banks.py", "test_browser.py", "test_exchange_accounts.py",
                  "test_misbehaving_students.py", "test_attacks_are_contained.py", "test_attacks_rootless_grade.py",
                  "test_attacks_rootless_nbgrader.py", "test_check_banks_rootless.py", "test_dask_cluster.py",
-                 "test_postgres_gradebook.py", "test_class_report.py", "test_grading_refusals.py", "test_feedback.py",
-                 "test_templates.py", "test_autograde.py", "test_grader_failures.py")
+                 "test_postgres_gradebook.py", "test_tljh_shape.py", "test_class_report.py",
+                 "test_grading_refusals.py", "test_feedback.py", "test_templates.py", "test_autograde.py",
+                 "test_grader_failures.py")
 
 
 def pytest_collection_modifyitems(items):

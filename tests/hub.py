@@ -1,15 +1,16 @@
-"""A real JupyterHub for the tests, configured as `make hub` configures it (hub/jupyterhub_config.py).
+"""A real JupyterHub for the tests, configured as `make hub` configures it (hub/jupyterhub_config.py,
+the roster hub/courses.json: two courses).
 
 `Hub(scratch)` starts it as root on free localhost ports with scratch state of its own: the
-hub's database and secrets, nbgrader's exchange, the instructor's course folder (owned by
-tg-instructor, with a course secret beside it) and a home per account for its server, so a
-developer's own `make hub` state and the accounts' own homes are never touched. It waits until the hub answers; `stop()` ends the hub, the proxy and every
-single-user server (and what those started), leaving no process behind.
+hub's database and secrets, nbgrader's exchange (made by the set-up, hub/courses.py exchange),
+and a home per account for its server, the graders' holding their course folder (hub/courses.py
+folder) and course secret, so a developer's own `make hub` state and the accounts' own homes are
+never touched. It waits until the hub answers; `stop()` ends the hub, the proxy, the courses'
+formgraders and every person's server (and what those started), leaving no process behind.
 """
 
 import os
 import secrets
-import shutil
 import signal
 import tempfile
 import subprocess
@@ -17,11 +18,12 @@ import time
 import urllib.request
 from pathlib import Path
 
-from .accounts import BIN, GRADER, INSTRUCTOR, STUDENTS, account, give, owned_folder, remove
+from .accounts import BIN, ROSTER, account, remove
 from .conftest import REPO
 from .jupyterlab import LoggedServer, free_port
 
 CONFIG = REPO / "hub" / "jupyterhub_config.py"
+SETUP = [str(BIN / "python"), str(REPO / "hub" / "courses.py")]
 PROXY = REPO / "hub" / "node_modules" / ".bin" / "configurable-http-proxy"
 
 
@@ -51,25 +53,22 @@ class Hub(LoggedServer):
         if not PROXY.exists():
             raise RuntimeError(f"no proxy at {PROXY}: run `make setup` (it installs hub/node_modules)")
         self.state = scratch / "hub-state"
-        # Outside root's private temporary folders, so every account reaches it; made as `make hub`
-        # makes it (hub/exchange.sh: every account writes there, sticky).
+        # Outside root's private temporary folders, so every account reaches it.
         self.exchange = Path(tempfile.mkdtemp(prefix="tg-tests-exchange-"))
-        subprocess.run(["sh", str(REPO / "hub" / "exchange.sh"), str(self.exchange)], check=True)
-        # The instructor's own folder, outside their home: the course and, beside it, its secret.
-        self.instructor_folder = owned_folder(INSTRUCTOR, "hub-instructor")
-        self.course = self.instructor_folder / "course"
-        self.course.mkdir()
-        shutil.copy(REPO / "nbgrader_config.py", self.course)
-        shutil.copytree(REPO / "source", self.course / "source")
-        self.secret_file = self.instructor_folder / "secret"
-        self.secret_file.write_text(secrets.token_hex(32))
-        self.secret_file.chmod(0o600)
-        give(INSTRUCTOR, self.instructor_folder)
+        subprocess.run([*SETUP, "exchange", str(self.exchange)], check=True, capture_output=True)
         self.homes = Path(tempfile.mkdtemp(prefix="tg-tests-homes-"))
         self.homes.chmod(0o755)
-        for name in (INSTRUCTOR, GRADER, *STUDENTS):
+        for name in [*ROSTER.people(), *(course.grader for course in ROSTER.courses)]:
             self.home(name).mkdir(mode=0o700)
             os.chown(self.home(name), account(name).pw_uid, account(name).pw_gid)
+        for course in ROSTER.courses:
+            subprocess.run([*SETUP, "folder", course.id, str(self.course(course.id))], check=True)
+            secret = self.secret_file(course.id)
+            secret.parent.mkdir(parents=True, mode=0o700)
+            secret.write_text(secrets.token_hex(32))
+            secret.chmod(0o600)
+            for path in (secret, secret.parent, secret.parent.parent):
+                os.chown(path, account(course.grader).pw_uid, account(course.grader).pw_gid)
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = {key: value for key, value in os.environ.items()
@@ -77,7 +76,7 @@ class Hub(LoggedServer):
         env.update(PATH=f"{BIN}:{env.get('PATH', '/usr/bin:/bin')}", TENSOR_GEARS_HUB_STATE=str(self.state),
                    TENSOR_GEARS_HUB_PORT=str(self.port), TENSOR_GEARS_HUB_API_PORT=str(free_port()),
                    TENSOR_GEARS_PROXY_API_PORT=str(free_port()), TENSOR_GEARS_EXCHANGE=str(self.exchange),
-                   TENSOR_GEARS_COURSE=str(self.course), TENSOR_GEARS_SECRET_FILE=str(self.secret_file),
+                   TENSOR_GEARS_SERVICE_PORTS=",".join(str(free_port()) for _ in ROSTER.courses),
                    TENSOR_GEARS_HUB_HOMES=str(self.homes))
         self.log_path = scratch / "jupyterhub.log"
         self._log = open(self.log_path, "wb")
@@ -89,6 +88,14 @@ class Hub(LoggedServer):
         except BaseException:
             self.stop()
             raise
+
+    def course(self, course_id: str) -> Path:
+        """The course folder, in its grader's home."""
+        return self.home(f"grader-{course_id}") / course_id
+
+    def secret_file(self, course_id: str) -> Path:
+        """The course secret, where the grader's server looks for it (~/.config/tensor-gears/secret)."""
+        return self.home(f"grader-{course_id}") / ".config" / "tensor-gears" / "secret"
 
     def home(self, name: str) -> Path:
         """The HOME of `name`'s server (a scratch folder of theirs)."""
@@ -121,7 +128,6 @@ class Hub(LoggedServer):
                 pass
         self.left_behind = sorted(left)
         self._log.close()
-        remove(self.instructor_folder)
         remove(self.exchange)
         remove(self.homes)
 

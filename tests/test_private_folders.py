@@ -23,20 +23,22 @@ from tensor_gears.contract import NOTEBOOKS, TASKS
 from tensor_gears.private import BUILD, is_private
 from tensor_gears.reference import solution
 
-from .accounts import GRADER, INSTRUCTOR, STUDENTS, as_account, login_environment
+from .accounts import GRADER, INSTRUCTOR, ROSTER, STUDENTS, as_account, login_environment
 from .conftest import REPO
 
 PRIVATE = ("source", "tensor_gears/checks", "tests", ".git")
 # What a student's server imports from the checkout: Validate's dialog and the hardened exchange.
 SERVER_IMPORTS = ("tensor_gears.nbgrader_glue.validate_dialog", "tensor_gears.exchange.submit",
-                  "tensor_gears.exchange.collect", "tensor_gears.exchange.release_assignment")
+                  "tensor_gears.exchange.student_steps")
 
 # Every file the account can read below the roots given (environments aside, and the account's
-# own files: a student may read what they wrote), and what it holds that students must not read:
+# own files: a student may read what they wrote, and the exchange's feedback pages granted to it by
+# name, its own feedback), and what it holds that students must not read:
 # a needle on stdin (a notebook: in its cells' sources), a database (a gradebook), or a place in
 # a course folder that holds submissions or feedback. Also the folders it cannot list.
 SCAN = """
 import json, os, sys
+from tensor_gears.exchange.acl import named_readers
 roots, skip = sys.argv[1].split(os.pathsep), sys.argv[2].split(os.pathsep)
 needles, me = json.load(sys.stdin), os.getuid()
 COURSE_PARTS = {"submitted", "autograded", "feedback"}
@@ -47,7 +49,7 @@ for root in roots:
         for name in files:
             path = os.path.join(folder, name)
             try:
-                if os.lstat(path).st_uid == me or os.path.getsize(path) > 16 << 20:
+                if os.lstat(path).st_uid == me or me in named_readers(path) or os.path.getsize(path) > 16 << 20:
                     continue
                 with open(path, "rb") as file:
                     data = file.read()
@@ -115,7 +117,7 @@ def test_no_file_a_student_can_read_in_the_temporary_folder_holds_a_solution(mai
     assert seen["found"] == [], f"{student} can read: {seen['found'][:8]} ({len(seen['found'])} in all)"
 
 
-@pytest.mark.parametrize("staff", [INSTRUCTOR, GRADER])
+@pytest.mark.parametrize("staff", [INSTRUCTOR, GRADER, *(course.grader for course in ROSTER.courses)])
 def test_the_course_staff_read_the_private_folders(staff, main_job):
     seen = scan(staff, [REPO, main_job[0] / BUILD])
     assert seen["unlisted"] == [], seen["unlisted"]

@@ -1,24 +1,31 @@
-"""The exchange every account of the course shares (nbgrader's filesystem exchange).
+"""The exchange every account of the hub shares (nbgrader's filesystem exchange), for several
+courses: nbgrader reads `nbgrader_config.py` from every folder on JUPYTER_CONFIG_PATH, and the
+hub's spawner puts this one there for the students' servers and the graders' alike.
 
-Both roles' Jupyter read this file (nbgrader reads `nbgrader_config.py` from every folder on
-JUPYTER_CONFIG_PATH; hub/jupyterhub_config.py puts this one there): the instructor releases
-and collects there, students fetch and submit there. The root is TENSOR_GEARS_EXCHANGE (set by
-the hub's spawner; tests point it at a scratch exchange), by default /srv/nbgrader/exchange;
-hub/exchange.sh creates it, writable by everyone as nbgrader requires, and sticky.
-
-Three of nbgrader's steps are replaced by the course's hardened ones (tensor_gears/exchange/):
-the release makes the inbound sticky (no student can rename or remove another's submission);
-a submission is readable only by its student and the instructor's group; collect takes a
-submission only from the account whose name it carries, and only its plain files.
+- The root is TENSOR_GEARS_EXCHANGE (set by the hub; tests point it at a scratch exchange), by
+  default /srv/nbgrader/exchange; the set-up (hub/courses.py) makes it and each course's folders.
+- Several courses: `path_includes_course` (a student fetches into ./<course>/<assignment>); on
+  the hub, people's servers also use nbgrader's JupyterHubAuthPlugin (hub/student/).
+- No course id here: a grader's server sets its own (hub/grader/); students pick a course in
+  the assignment list, or with --course on the command line.
+- Every step is the course's (tensor_gears/exchange/): the root need only be searchable; a
+  submission is private to its student and the grader from its first moment; collect takes a
+  submission only from the account whose name it carries, only its plain files, at the time
+  its files were written; each feedback page is readable by its student alone.
 """
 
 import os
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
 
-c.CourseDirectory.course_id = "tensor-gears"
 c.Exchange.root = os.environ.get("TENSOR_GEARS_EXCHANGE", "/srv/nbgrader/exchange")
+c.Exchange.path_includes_course = True
 
-c.ExchangeFactory.release_assignment = "tensor_gears.exchange.release_assignment.ExchangeReleaseAssignment"
-c.ExchangeFactory.submit = "tensor_gears.exchange.submit.ExchangeSubmit"
-c.ExchangeFactory.collect = "tensor_gears.exchange.collect.ExchangeCollect"
+STEPS = "tensor_gears.exchange"
+c.ExchangeFactory.release_assignment = f"{STEPS}.release_assignment.ExchangeReleaseAssignment"
+c.ExchangeFactory.submit = f"{STEPS}.submit.ExchangeSubmit"
+c.ExchangeFactory.collect = f"{STEPS}.collect.ExchangeCollect"
+c.ExchangeFactory.release_feedback = f"{STEPS}.release_feedback.ExchangeReleaseFeedback"
+c.ExchangeFactory.list = f"{STEPS}.student_steps.ExchangeList"
+c.ExchangeFactory.fetch_assignment = f"{STEPS}.student_steps.ExchangeFetchAssignment"
+c.ExchangeFactory.fetch_feedback = f"{STEPS}.student_steps.ExchangeFetchFeedback"

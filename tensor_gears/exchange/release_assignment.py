@@ -1,19 +1,17 @@
-"""Release: nbgrader's, with a sticky inbound, so a student cannot rename or remove another
-student's submission (nbgrader makes the inbound 2733: anyone may create, rename and delete
-entries in it)."""
-
-import os
-from stat import S_ISVTX
+"""Release: nbgrader's, into the course's folders as the set-up made them (folders.py), which
+must be the grader's own: nbgrader's release would make them itself, as whoever releases first,
+or refuse ones a student made first with no word on what to do."""
 
 from nbgrader.exchange.default.release_assignment import \
     ExchangeReleaseAssignment as DefaultReleaseAssignment
 
+from .folders import AdministeredFolders
 
-class ExchangeReleaseAssignment(DefaultReleaseAssignment):
-    """nbgrader's release, then the sticky bit on the course's inbound."""
+
+class ExchangeReleaseAssignment(AdministeredFolders, DefaultReleaseAssignment):
+    """nbgrader's release, once the course's folders are found to be the grader's."""
 
     def init_dest(self):
+        if self.coursedir.course_id:
+            self.ensure_course_folders()
         super().init_dest()
-        mode = os.stat(self.inbound_path).st_mode
-        if not mode & S_ISVTX:
-            os.chmod(self.inbound_path, (mode | S_ISVTX) & 0o7777)
