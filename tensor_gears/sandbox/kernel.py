@@ -91,6 +91,15 @@ class SandboxedKernelManager(AsyncKernelManager):
         self.provisioner.process, self.provisioner.pid, self.provisioner.pgid = process, process.pid, None
         self._reconcile_connection_info(self.provisioner.connection_info)
 
+    async def _async_start_kernel(self, **kw):
+        try:
+            await super()._async_start_kernel(**kw)
+        except BaseException:  # nbclient cleans up only after a kernel that started: give back its template here
+            await self._async_cleanup_resources()
+            raise
+
+    start_kernel = _async_start_kernel
+
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart=restart)
         if not restart:
