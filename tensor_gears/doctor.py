@@ -55,8 +55,8 @@ def namespaces() -> list[Finding]:
         said.append(Finding(REFUSED, "box", reason))
     restriction = probe.sysctl(probe.APPARMOR_RESTRICTION)
     if restriction is not None:
-        loaded = Path("/sys/kernel/security/apparmor/policy/profiles").exists() and any(
-            "tensor-gears-bwrap" in path.name for path in Path("/sys/kernel/security/apparmor/policy/profiles").iterdir())
+        profiles = Path("/sys/kernel/security/apparmor/policy/profiles")
+        loaded = profiles.is_dir() and any("tensor-gears-bwrap" in path.name for path in profiles.iterdir())
         said.append(Finding(OK if restriction == "0" or loaded else WEAKER if os.geteuid() == 0 else REFUSED,
                             "AppArmor user-namespace restriction",
                             f"kernel.apparmor_restrict_unprivileged_userns={restriction}" +
