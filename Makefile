@@ -12,9 +12,9 @@ RUN := PATH="$(BIN):$$PATH" PYTHONDONTWRITEBYTECODE=1
 # What the commands generate goes below build/, the course staff's alone (tensor_gears/private.py).
 PRIVATE := $(RUN) $(BIN)/python -m tensor_gears.private
 
-.PHONY: setup accounts private sandbox postgres browser proxy courses hub grade-sample test release tidy benchmark student-lab
+.PHONY: setup accounts private sandbox postgres browser proxy machines courses hub grade-sample test release tidy benchmark student-lab
 
-setup: $(READY) sandbox accounts private postgres browser proxy
+setup: $(READY) sandbox accounts private postgres browser proxy machines
 
 # The course's local accounts (hub/accounts.sh): an instructor, a TA and three students, for
 # `make hub` and its tests; then the hub's courses (hub/courses.json, hub/courses.py): each
@@ -36,6 +36,15 @@ sandbox:
 		echo "not root and no bubblewrap: ask the administrator to install it (grading refuses without a box)"; \
 	else command -v bwrap >/dev/null || { apt-get update -q && apt-get install -y -q bubblewrap; }; \
 	id -u tensor-gears-sandbox >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin tensor-gears-sandbox; fi
+
+# The platforms the box is proven on (tests/vm.py, tests/test_platform_*.py): QEMU and Debian's
+# kernel for virtual machines booted by virtme-ng (pinned in requirements.lock) on this machine's
+# own files, busybox for their initramfs, and Podman with runc for a container with a runtime's
+# default seccomp profile.
+machines:
+	@if [ "$$(id -u)" != 0 ]; then echo "not root: QEMU, the VM kernel and Podman cannot be installed, so the platform tests will fail"; \
+	else dpkg -s qemu-system-x86 linux-image-amd64 busybox-static podman runc >/dev/null 2>&1 || { apt-get update -q && \
+	apt-get install -y -q --no-install-recommends qemu-system-x86 linux-image-amd64 busybox-static podman runc; }; fi
 
 # PostgreSQL for the gradebook tests (tests/postgres.py): Debian's server binaries, installed
 # without the package's default cluster (the tests initdb and start a server of their own, on a

@@ -1,5 +1,6 @@
 """The `tensor-gears` command. `tensor-gears grade --help` tells how to grade a class;
-`tensor-gears report` writes its class report, `tensor-gears export` its grade exports."""
+`tensor-gears report` writes its class report, `tensor-gears export` its grade exports;
+`tensor-gears doctor` checks the machine for the box."""
 
 import argparse
 import json
@@ -53,12 +54,23 @@ def parser() -> argparse.ArgumentParser:
                              "assignment's Canvas address): its column is titled 'ASSIGNMENT (ID)', as Canvas's "
                              "export titles it, so the import updates that assignment instead of creating one")
     export.add_argument("--db-url", metavar="URL", help="the gradebook's database URL (default: the course's setting)")
+    verbs.add_parser("doctor", help="check this machine and account for the box, and say what to fix", description=(
+        "Check what grading here needs (bubblewrap, user namespaces, AppArmor's restriction, a fresh /proc, "
+        "cgroups and their delegation, the course secret, the exchange), say which box grading will use and "
+        "what is weaker, with the command or setting that fixes each problem. Exit status: 0 all holds, "
+        "1 grading works but something is weaker, 2 grading refuses here."))
     return top
 
 
 def main(argv=None) -> int:
     args = parser().parse_args(argv)
-    return {"grade": grade, "report": report, "export": export}[args.verb](args)
+    return {"grade": grade, "report": report, "export": export, "doctor": doctor}[args.verb](args)
+
+
+def doctor(args) -> int:
+    from .doctor import main as examine
+
+    return examine()
 
 
 def report(args) -> int:

@@ -23,17 +23,18 @@ REPO = Path(__file__).resolve().parents[1]
 os.environ.setdefault(ALLOW_DEFAULT, "1")
 
 
-# The modules that take longest (about 1 to 4 minutes each on 2 cores, measured), handed to
+# The modules that take longest (about 1 to 4 minutes each on 2 cores, measured; the VMs' longer), handed to
 # the xdist workers first, so that no long one is left running alone at the end (`make test`
 # passes --no-loadscope-reorder: xdist would otherwise hand out the modules with most tests
 # first). The module that runs the main job comes early, the other one that reads it later.
-SLOWEST_FIRST = ("test_timing_in_real_grading.py", "test_semester_in_browser.py", "test_grade_command.py",
+SLOWEST_FIRST = ("test_platform_cgroup_v2.py", "test_platform_userns_restricted.py", "test_timing_attacks.py",
+                 "test_timing_in_real_grading.py", "test_semester_in_browser.py", "test_grade_command.py",
                  "test_check_banks.py", "test_browser.py", "test_exchange_accounts.py",
                  "test_misbehaving_students.py", "test_attacks_are_contained.py", "test_attacks_rootless_grade.py",
                  "test_attacks_rootless_nbgrader.py", "test_check_banks_rootless.py", "test_dask_cluster.py",
                  "test_postgres_gradebook.py", "test_tljh_shape.py", "test_class_report.py",
                  "test_grading_refusals.py", "test_feedback.py", "test_templates.py", "test_autograde.py",
-                 "test_grader_failures.py")
+                 "test_grader_failures.py", "test_platform_container.py")
 
 
 def pytest_collection_modifyitems(items):

@@ -24,11 +24,11 @@ box's own code, `inside/`, read-only at CODE).
 import os
 import pwd
 import shutil
-import subprocess
 import sys
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
+
+from . import probe
 
 SANDBOX_USER = "tensor-gears-sandbox"  # created by `make setup`; `nobody` where it is missing
 WORK = "/sandbox/work"  # the private writable working folder, inside the box
@@ -40,8 +40,6 @@ TMP_SIZE = 64 << 20  # bytes of the box's /tmp
 FONTS = "/etc/fonts"  # read-only too: Matplotlib's fonts are found through it
 ROOTLESS_ID = 65534  # who student code is inside a rootless box (`nobody`)
 ROOTLESS_PROCESSES = 256  # processes and threads in one rootless box (TensorFlow starts a few dozen threads)
-USERNS_SETTINGS = ("user.max_user_namespaces (above 0), kernel.unprivileged_userns_clone=1 on kernels that have it, "
-                   "kernel.apparmor_restrict_unprivileged_userns=0 on Ubuntu 24.04 and later")
 
 
 class SandboxUnavailable(RuntimeError):
@@ -57,25 +55,12 @@ def mode() -> str:
 
 
 def available() -> str | None:
-    """Why the box cannot be built here, or None when it can."""
+    """Why the box cannot be built here, or None when it can (probe.py tries it)."""
     if shutil.which("bwrap") is None:
         return "bubblewrap (bwrap) is not installed: ask the administrator to install it (Debian: bubblewrap)"
-    if os.geteuid() == 0:
-        return None if shutil.which("setpriv") else "setpriv (util-linux) is not installed"
-    return user_namespaces_refused()
-
-
-@cache
-def user_namespaces_refused() -> str | None:
-    """Why bubblewrap cannot make an unprivileged user namespace here, or None when it can."""
-    probe = subprocess.run(["bwrap", "--unshare-user", "--unshare-pid", "--unshare-net", "--disable-userns",
-                            "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64",
-                            "/lib64", "--", "/usr/bin/true"], capture_output=True, text=True)
-    if probe.returncode == 0:
-        return None
-    said = (probe.stderr.strip().splitlines() or ["no message"])[-1]
-    return (f"the grader is not root and this machine refuses unprivileged user namespaces (bwrap: {said}); "
-            f"ask the administrator to allow them: {USERNS_SETTINGS}")
+    if os.geteuid() == 0 and not shutil.which("setpriv"):
+        return "setpriv (util-linux) is not installed"
+    return probe.box_refused()
 
 
 def sandbox_ids() -> tuple[int, int]:
@@ -102,11 +87,12 @@ class Box:
     binds: list[tuple[Path, str]] = field(default_factory=list)  # (host folder, box path), writable
     environment: dict[str, str] = field(default_factory=dict)
     cgroups: list[Path] = field(default_factory=list)  # joined before the box starts
+    user: tuple[int, int] | None = None  # root mode: the box's own user (box_users.py), else the sandbox user
 
     def prepare(self) -> None:
-        """Hand the bound folders to the sandbox user (root mode, before the start)."""
+        """Hand the bound folders to the box's user (root mode, before the start)."""
         if mode() == "root":
-            uid, gid = sandbox_ids()
+            uid, gid = self.user or sandbox_ids()
             for folder in [host for host, _ in self.binds]:
                 os.chown(folder, uid, gid)
 
@@ -144,7 +130,9 @@ class Box:
         if rootless:  # counted in the box's own user namespace, so only the box's processes count
             wrapped += ["--", "prlimit", f"--nproc={ROOTLESS_PROCESSES}", "--"] + argv
         else:
-            uid, gid = sandbox_ids()
+            uid, gid = self.user or sandbox_ids()
+            if self.user is not None:  # a user of its own: RLIMIT_NPROC counts this box's processes alone
+                wrapped += ["--", "prlimit", f"--nproc={ROOTLESS_PROCESSES}"]
             wrapped += ["--", "setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups",
                         "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"] + argv
         return in_cgroups(self.cgroups, wrapped)

@@ -5,7 +5,10 @@ subtree), each box gets a cgroup of its own: the kernel then adds up the CPU of 
 process and thread in it, those that already exited included, caps their memory and their
 number, and no fork, setsid or double fork leaves it. Where it does not, the clock sums
 `/proc/<pid>/task/*/schedstat` over the child and its live descendants, plus the CPU of the
-children it has reaped, and memory is left to RLIMIT_DATA.
+children it has reaped, and memory is left to RLIMIT_DATA. On a cgroup v2 machine the boxes'
+groups go where `cgroup_v2.py` finds room (one group per box holds every limit). Where no
+cgroup caps a box's processes and the grader is root, the box gets a user of its own
+(`box_users.py`), so that RLIMIT_NPROC caps that box alone.
 """
 
 import os
@@ -14,6 +17,8 @@ import time
 import uuid
 from functools import cache
 from pathlib import Path
+
+from . import box_users, cgroup_v2
 
 CGROUP_ROOTS = (Path("/sys/fs/cgroup/cpuacct"), Path("/sys/fs/cgroup/unified"), Path("/sys/fs/cgroup"))
 LIMIT_ROOTS = {"memory": Path("/sys/fs/cgroup/memory"), "pids": Path("/sys/fs/cgroup/pids")}  # cgroup v1
@@ -53,21 +58,41 @@ class ControlGroups:
 
     def __init__(self, memory: int = MEMORY_LIMIT, processes: int = PROCESS_LIMIT):
         name = f"{os.getpid()}-{uuid.uuid4().hex}"  # the grader process that made it, first
-        found = cgroup_root()
         self.group: Path | None = None
         self.usage_file = None
-        if found is not None:
-            parent, self.usage_file = found
-            self.group = make_group(parent / name)
-        self.memory = limited(LIMIT_ROOTS["memory"], name,
-                              {"memory.limit_in_bytes": memory, "memory.memsw.limit_in_bytes": memory})
-        self.pids = limited(LIMIT_ROOTS["pids"], name, {"pids.max": processes})
+        if cgroup_v2.unified():
+            self._unified(name, memory, processes)
+        else:
+            found = cgroup_root()
+            if found is not None:
+                parent, self.usage_file = found
+                self.group = make_group(parent / name)
+            self.memory = limited(LIMIT_ROOTS["memory"], name,
+                                  {"memory.limit_in_bytes": memory, "memory.memsw.limit_in_bytes": memory})
+            self.pids = limited(LIMIT_ROOTS["pids"], name, {"pids.max": processes})
         self.limits = [group for group in (self.memory, self.pids) if group is not None]
         self.pid: int | None = None
+        # The box's own user where no cgroup caps its processes (root only: see box_users.py).
+        self.box_user = box_users.BoxUser() if self.pids is None and os.geteuid() == 0 else None
+
+    def _unified(self, name: str, memory: int, processes: int) -> None:
+        """One cgroup v2 group for the box, in the place cgroup_v2.py found, with every limit it offers."""
+        parent, _ = cgroup_v2.boxes_parent()
+        self.group = make_group(parent / name) if parent is not None else None
+        self.usage_file = "cpu.stat"
+        self.memory = self.pids = None
+        if self.group is not None:
+            self.memory = self.group if set_limits(self.group, {"memory.max": memory}, {"memory.swap.max": 0}) else None
+            self.pids = self.group if set_limits(self.group, {"pids.max": processes}) else None
+
+    @property
+    def user(self) -> tuple[int, int] | None:
+        """The box's own (uid, gid), or None: it runs as the sandbox user (see box.py)."""
+        return self.box_user.ids if self.box_user is not None else None
 
     @property
     def paths(self) -> list[Path]:
-        return [group for group in [self.group] + self.limits if group is not None]
+        return list(dict.fromkeys(group for group in [self.group] + self.limits if group is not None))
 
     def start(self, pid: int) -> None:
         self.pid = pid
@@ -107,10 +132,12 @@ class ControlGroups:
 
     def close(self) -> None:
         self.kill_all()
-        for group in [self.group] + self.limits:
-            if group is not None:
-                remove(group)
+        for group in self.paths:
+            remove(group)
         self.group, self.limits = None, []
+        if self.box_user is not None:
+            self.box_user.release()
+            self.box_user = None
 
 
 @cache
@@ -152,9 +179,9 @@ def release_orphans() -> int:
     middle of a student leaves its kernels and children behind) and remove their groups.
     Returns how many boxes were released."""
     released = set()
-    for root in [*CGROUP_ROOTS, *LIMIT_ROOTS.values()]:
-        parent = root / GROUP_PARENT
-        for group in sorted(parent.iterdir()) if parent.is_dir() else []:
+    parents = [root / GROUP_PARENT for root in [*CGROUP_ROOTS, *LIMIT_ROOTS.values()]]
+    for parent in parents + ([cgroup_v2.boxes_parent()[0]] if cgroup_v2.unified() else []):
+        for group in sorted(parent.iterdir()) if parent is not None and parent.is_dir() else []:
             creator = group.name.split("-", 1)[0]
             if creator.isdigit() and not Path(f"/proc/{creator}").exists():
                 kill_members(group)
@@ -187,6 +214,21 @@ def limited(root: Path, name: str, limits: dict[str, int]) -> Path | None:
                 group.rmdir()
                 return None
     return group
+
+
+def set_limits(group: Path, limits: dict[str, int], optional: dict[str, int] | None = None) -> bool:
+    """Write `limits` (and those of `optional` that this kernel has) into `group`; False if one cannot be set."""
+    try:
+        for key, value in limits.items():
+            (group / key).write_text(str(value))
+    except OSError:
+        return False
+    for key, value in (optional or {}).items():
+        try:
+            (group / key).write_text(str(value))
+        except OSError:  # swap accounting is optional
+            pass
+    return True
 
 
 def task_seconds(pid: int) -> float:

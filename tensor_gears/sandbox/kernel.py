@@ -52,10 +52,10 @@ class SandboxedKernelManager(AsyncKernelManager):
         environment = launch.environment(Path(box.WORK))
         del environment["MPLBACKEND"]  # the kernel shows plots inline
         sandbox = box.Box(binds=[(self.folder / "ipc", str(self.folder / "ipc"))],
-                          environment=environment, cgroups=self.groups.paths)
+                          environment=environment, cgroups=self.groups.paths, user=self.groups.user)
         sandbox.prepare()
         if box.mode() == "root":
-            uid, gid = box.sandbox_ids()
+            uid, gid = self.groups.user or box.sandbox_ids()
             os.chown(self.connection_file, uid, gid)
         if self.groups.memory is None:  # no memory cgroup (a rootless grader): cap each process instead
             command = ["prlimit", f"--data={launch.MEMORY_LIMIT}", "--core=0", "--", *command]
@@ -67,8 +67,8 @@ class SandboxedKernelManager(AsyncKernelManager):
         if self.template is None or launch.isolation() == "unboxed":
             return None
         rlimits = {"core": 0} if self.groups.memory is not None else {"core": 0, "data": launch.MEMORY_LIMIT}
-        spec = templates.spec("kernel", self.environment, rlimits, connection_file=self.connection_file,
-                              ipc=str(self.folder / "ipc"))
+        spec = templates.spec("kernel", self.environment, rlimits, user=self.groups.user,
+                              connection_file=self.connection_file, ipc=str(self.folder / "ipc"))
         try:
             return self.template.fork(spec, cgroups=self.groups.paths)
         except templates.TemplateUnavailable as error:
@@ -90,6 +90,15 @@ class SandboxedKernelManager(AsyncKernelManager):
             return
         self.provisioner.process, self.provisioner.pid, self.provisioner.pgid = process, process.pid, None
         self._reconcile_connection_info(self.provisioner.connection_info)
+
+    async def _async_start_kernel(self, **kw):
+        try:
+            await super()._async_start_kernel(**kw)
+        except BaseException:  # nbclient cleans up only after a kernel that started: give back its template here
+            await self._async_cleanup_resources()
+            raise
+
+    start_kernel = _async_start_kernel
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart=restart)

@@ -16,7 +16,7 @@ import sys
 import sysconfig
 from pathlib import Path
 
-from . import box, cgroups
+from . import box, cgroup_v2, cgroups
 
 MEMORY_LIMIT = 4 << 30  # bytes of data segment (RLIMIT_AS would break NumPy and TensorFlow)
 FILE_SIZE_LIMIT = 16 << 20
@@ -42,7 +42,7 @@ def templates_enabled() -> bool:
 
 
 def describe_isolation() -> str:
-    """In words, what protects the grader from the code it runs (for logs and results.json)."""
+    """In words, what protects the grader from the code it runs and which limits hold (for logs and results.json)."""
     kind = isolation()
     if kind == "unboxed":
         return (f"unboxed ({ALLOW_UNBOXED}=1): student code runs as the grader's own user, "
@@ -50,18 +50,24 @@ def describe_isolation() -> str:
     started = ("; kernels and check children forked from pristine templates, each into fresh namespaces"
                if templates_enabled() else f"; kernels and check children started cold ({TEMPLATES}=0)")
     limits = cgroups.controls()
-    if kind == "root":
-        uid, _ = box.sandbox_ids()
-        return (f"sandbox: bubblewrap with its own mount, pid, network and IPC namespaces, user {uid}, "
-                f"nothing of the course mounted, cgroups for {', '.join(limits) or 'nothing'}" + started)
-    weaker = ["student code is the grader's own account outside the box: only the namespaces keep it from "
-              "the grader's files and processes"]
+    weaker = []
     if "memory" not in limits:
         weaker.append(f"memory is capped per process ({MEMORY_LIMIT >> 30} GB of data), not per box")
     if "processes" not in limits:
-        weaker.append(f"processes are capped at {box.ROOTLESS_PROCESSES} per box by RLIMIT_NPROC")
+        weaker.append(f"processes are capped at {box.ROOTLESS_PROCESSES} per box by RLIMIT_NPROC"
+                      + (", each box a user of its own" if kind == "root" else ""))
     if "CPU" not in limits:
         weaker.append("CPU time is read from /proc (schedstat) rather than a cgroup")
+    if weaker and cgroup_v2.unified():
+        weaker.append(f"no cgroup of its own: {cgroup_v2.boxes_parent()[1]}")
+    if kind == "root":
+        uid, _ = box.sandbox_ids()
+        user = f"user {uid}" if "processes" in limits else "a user of its own per box"
+        return (f"sandbox: bubblewrap with its own mount, pid, network and IPC namespaces, {user}, "
+                f"nothing of the course mounted, cgroups for {', '.join(limits) or 'nothing'}" + started
+                + ("; weaker: " + "; ".join(weaker) if weaker else ""))
+    weaker.insert(0, "student code is the grader's own account outside the box: only the namespaces keep it from "
+                     "the grader's files and processes")
     return ("rootless sandbox (the grader is not root): bubblewrap with its own user, mount, pid, network and "
             "IPC namespaces, no capabilities, no nested user namespaces, nothing of the course mounted"
             + (f", cgroups for {', '.join(limits)}" if limits else "") + started + "; weaker than the root box: "
@@ -73,14 +79,15 @@ def code_path(name: str) -> str:
     return str(box.CODE_ON_HOST / name) if isolation() == "unboxed" else f"{box.CODE}/{name}"
 
 
-def command(fd_in: int, fd_out: int, cgroups: list[Path]) -> list[str]:
+def command(fd_in: int, fd_out: int, cgroups: list[Path], user: tuple[int, int] | None = None) -> list[str]:
     """The child's command line: this interpreter, isolated, running the harness by path, boxed
     (unboxed, it runs in the parent's private working folder), with its resource limits, in
-    `cgroups`. Nothing runs between fork and exec, so children start safely from threads."""
+    `cgroups`, as the box's own `user` if it has one. Nothing runs between fork and exec, so
+    children start safely from threads."""
     site_packages = sysconfig.get_paths()["purelib"]
     argv = [sys.executable, "-I", "-S", code_path("harness.py"), site_packages, str(fd_in), str(fd_out)]
     if isolation() != "unboxed":
-        argv = box.Box(environment=environment(Path(box.WORK))).command(argv)
+        argv = box.Box(environment=environment(Path(box.WORK)), user=user).command(argv)
     return box.in_cgroups(cgroups, ["prlimit", *resource_limits(), "--", *argv])
 
 

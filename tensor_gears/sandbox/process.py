@@ -29,7 +29,7 @@ class Child:
         self.template = templates.POOL.lease("checks", tensorflow)
         try:
             self.process = self._forked(to_child_r, from_child_w) or subprocess.Popen(
-                launch.command(to_child_r, from_child_w, self.clock.paths),
+                launch.command(to_child_r, from_child_w, self.clock.paths, self.clock.user),
                 cwd=self.workdir,
                 env=launch.environment(self.workdir),
                 stdin=subprocess.DEVNULL,
@@ -53,7 +53,8 @@ class Child:
         """The child forked from a check template, or None (no template: a cold start)."""
         if self.template is None:
             return None
-        spec = templates.spec("harness", launch.environment(Path(box.WORK)), launch.RESOURCE_LIMITS)
+        spec = templates.spec("harness", launch.environment(Path(box.WORK)), launch.RESOURCE_LIMITS,
+                              user=self.clock.user)
         try:
             return self.template.fork(spec, fds=(fd_in, fd_out), cgroups=self.clock.paths)
         except templates.TemplateUnavailable as error:

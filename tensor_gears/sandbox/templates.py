@@ -194,10 +194,12 @@ def host_pid(box_pid: int, pid: int) -> int:
     raise TemplateUnavailable(f"the template's child {pid} is not to be found")
 
 
-def spec(entry: str, environment: dict[str, str], rlimits: dict[str, int], **more) -> dict:
+def spec(entry: str, environment: dict[str, str], rlimits: dict[str, int], user: tuple[int, int] | None = None,
+         **more) -> dict:
     """What a template's child is to be (see forkserver.py): the same box, user and limits as a cold start."""
-    uid, gid = box.sandbox_ids() if box.mode() == "root" else (None, None)
-    if box.mode() == "rootless":  # counted in the template's user namespace: its one child, and the template
+    uid, gid = (user or box.sandbox_ids()) if box.mode() == "root" else (None, None)
+    # Rootless: counted in the template's user namespace (its one child, and the template); root: a box user's alone.
+    if box.mode() == "rootless" or user is not None:
         rlimits = {**rlimits, "nproc": box.ROOTLESS_PROCESSES}
     tmpfs = {"/tmp": box.TMP_SIZE, box.WORK: box.WORK_SIZE}
     readable = [str(path) for path in box.readable_paths() if any(path.is_relative_to(folder) for folder in tmpfs)]
