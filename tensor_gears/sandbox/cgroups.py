@@ -152,9 +152,12 @@ def controls() -> list[str]:
 
 
 def kill_members(group: Path) -> None:
-    """Kill every process in `group`, until none is left."""
+    """Kill every process in `group`, until none is left (or the group is gone)."""
     for _ in range(RETRIES):
-        pids = [int(p) for p in (group / "cgroup.procs").read_text().split()]
+        try:
+            pids = [int(p) for p in (group / "cgroup.procs").read_text().split()]
+        except FileNotFoundError:
+            return
         if not pids:
             return
         for pid in pids:
@@ -170,6 +173,8 @@ def remove(group: Path) -> None:
         try:
             group.rmdir()
             return
+        except FileNotFoundError:
+            return
         except OSError:  # busy while its last processes finish exiting
             time.sleep(RETRY_SECONDS)
 
@@ -183,11 +188,20 @@ def release_orphans() -> int:
     for parent in parents + ([cgroup_v2.boxes_parent()[0]] if cgroup_v2.unified() else []):
         for group in sorted(parent.iterdir()) if parent is not None and parent.is_dir() else []:
             creator = group.name.split("-", 1)[0]
-            if creator.isdigit() and not Path(f"/proc/{creator}").exists():
+            if creator.isdigit() and not Path(f"/proc/{creator}").exists() and owned(group):
                 kill_members(group)
                 remove(group)
                 released.add(group.name)
     return len(released)
+
+
+def owned(group: Path) -> bool:
+    """Whether this account made `group` (another account's boxes are not ours to release; a group
+    another grader removed meanwhile is no one's)."""
+    try:
+        return group.stat().st_uid == os.geteuid()
+    except FileNotFoundError:
+        return False
 
 
 def make_group(path: Path) -> Path | None:
