@@ -6,9 +6,12 @@ other random numbers, and TensorFlow and Matplotlib work in it. A template that 
 replaced by a cold start; one with a second thread refuses to fork."""
 
 import json
+import os
 import subprocess
 import sys
+import tempfile
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -16,7 +19,7 @@ from tensor_gears.sandbox import box
 from tensor_gears.sandbox.inside import forkserver
 from tensor_gears.sandbox.inside.protocol import HARNESS_NAME, KERNEL_NAME
 
-from .accounts import INSTRUCTOR, as_account, login_environment, owned_folder, remove
+from .accounts import INSTRUCTOR, as_account, give, login_environment, owned_folder, remove
 
 LOOK = r'''
 import json, os
@@ -165,6 +168,38 @@ def test_only_children_whose_code_imports_tensorflow_come_from_templates_that_ha
 def test_a_template_that_died_is_replaced_by_a_cold_start(seen):
     facts, _ = seen
     assert facts["started"][2:] == ["Popen", "Forked"]
+
+
+ELSEWHERE = r'''
+import json
+from nbformat.v4 import new_code_cell, new_notebook
+from tensor_gears.core.execution import ContainedExecution
+from tensor_gears.sandbox import templates
+nb = new_notebook(cells=[new_code_cell("print(open('/proc/self/comm').read().strip())")])
+ContainedExecution(timeout=120).preprocess(nb, {"metadata": {"path": "."}})
+print(json.dumps({"outputs": nb.cells[0].outputs, "failed": templates.POOL.failed}))
+'''
+
+
+@pytest.mark.parametrize("account", [None, INSTRUCTOR], ids=["root", "rootless"])
+def test_a_kernel_forked_where_the_temporary_folder_is_not_below_tmp_runs_its_cells(account):
+    """A TMPDIR outside /tmp (/var/tmp here, a VM's or a service's own): the kernel's IPC folder
+    lies below the template's folder there, which the child must still reach as the box's user."""
+    folder = Path(tempfile.mkdtemp(prefix="tg-tests-", dir="/var/tmp"))
+    if account is not None:
+        give(account, folder)
+    argv = [sys.executable, "-c", ELSEWHERE]
+    try:
+        if account is None:
+            done = subprocess.run(argv, capture_output=True, text=True, cwd=folder, env={**os.environ, "TMPDIR": str(folder)})
+        else:
+            done = as_account(account, argv, cwd=folder, env=login_environment(account, TMPDIR=str(folder)))
+    finally:
+        remove(folder)
+    assert done.returncode == 0, done.stderr[-3000:]
+    seen = json.loads(done.stdout.splitlines()[-1])
+    assert seen["failed"] == {}
+    assert [output.get("text") for output in seen["outputs"]] == [f"{KERNEL_NAME}\n"], seen["outputs"]
 
 
 def test_a_template_with_a_second_thread_refuses_to_fork():

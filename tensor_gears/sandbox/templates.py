@@ -122,7 +122,7 @@ class Template:
 
     def fork(self, spec: dict, fds=(), cgroups=()) -> Forked:
         """A new child of `spec` (see forkserver.py), in `cgroups` before it is released."""
-        reply = self._request({"op": "fork", "spec": spec}, fds)
+        reply = self._request({"op": "fork", "spec": {**spec, "hide": [str(self.folder)]}}, fds)
         pid = host_pid(self.process.pid, int(reply["pid"]))
         self.child = Forked(self, pid)
         try:

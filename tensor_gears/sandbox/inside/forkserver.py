@@ -139,10 +139,15 @@ def child(spec, fds, ready, release, status):
             mount(path, f"{spec['stage']}/{index}", None, MS_BIND | MS_REC)
         for folder, size in spec["tmpfs"].items():
             mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV, f"size={size},mode=1777")
+        # The template's own folder (other children's IPC folders, 0700) is hidden under an empty one, wherever
+        # it lies: below /tmp the fresh /tmp hid it already, elsewhere (TMPDIR=/var/tmp) it would stay.
+        for folder in spec.get("hide", []):
+            os.makedirs(folder, mode=0o755, exist_ok=True)
+            mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=0755")
         for index, path in enumerate(kept):
             os.makedirs(path, mode=0o755, exist_ok=True)
             mount(f"{spec['stage']}/{index}", path, None, MS_BIND | MS_REC)
-        for shared in ("/", "/dev", *spec["readable"]):  # the template's own, seen by every child: read-only
+        for shared in ("/", "/dev", *spec["readable"], *spec.get("hide", [])):  # seen by every child: read-only
             mount(None, shared, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
         for name, value in spec["rlimits"].items():
             resource_limit(name, value)
