@@ -23,11 +23,13 @@ REPO = Path(__file__).resolve().parents[1]
 os.environ.setdefault(ALLOW_DEFAULT, "1")
 
 
-# The modules that take longest (about 1 to 4 minutes each on 2 cores, measured; the VMs' longer), handed to
+# The modules that take longest (about 1 to 4 minutes each on 2 cores, measured; the VM's longer), handed to
 # the xdist workers first, so that no long one is left running alone at the end (`make test`
 # passes --no-loadscope-reorder: xdist would otherwise hand out the modules with most tests
-# first). The module that runs the main job comes early, the other one that reads it later.
-SLOWEST_FIRST = ("test_platform_cgroup_v2.py", "test_platform_userns_restricted.py", "test_timing_attacks.py",
+# first). The module that runs the main job comes early, the other one that reads it later. The
+# VM boots in the first module and runs beside the others; the other module that reads its report
+# (tests/platforms.py) comes last, when the report is there, so that no worker waits for it.
+SLOWEST_FIRST = ("test_platform_cgroup_v2.py", "test_timing_attacks.py",
                  "test_timing_in_real_grading.py", "test_semester_in_browser.py", "test_grade_command.py",
                  "test_check_banks.py", "test_browser.py", "test_exchange_accounts.py",
                  "test_misbehaving_students.py", "test_attacks_are_contained.py", "test_attacks_rootless_grade.py",
@@ -37,9 +39,13 @@ SLOWEST_FIRST = ("test_platform_cgroup_v2.py", "test_platform_userns_restricted.
                  "test_grader_failures.py", "test_platform_container.py")
 
 
+LAST = ("test_platform_userns_restricted.py",)
+
+
 def pytest_collection_modifyitems(items):
     rank = {name: index for index, name in enumerate(SLOWEST_FIRST)}
-    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: each module keeps its order
+    rank.update({name: len(rank) + 1 + index for index, name in enumerate(LAST)})
+    items.sort(key=lambda item: rank.get(item.path.name, len(SLOWEST_FIRST)))  # stable: each module keeps its order
 
 
 def make_course(folder: Path) -> Path:

@@ -15,6 +15,7 @@ A machine that does not start is an error with its reason, never a skip.
 """
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -38,8 +39,9 @@ class Run:
 
     output: str
     returncode: int
-    seconds: float
-    cpu_seconds: float
+    seconds: float  # the machine's, from vng's start to its end
+    cpu_seconds: float  # vng's and QEMU's
+    image_seconds: float  # making the disk images, before
 
 
 def kernel() -> Path:
@@ -56,32 +58,62 @@ def kernel() -> Path:
     return image
 
 
+def image(folder: Path, into: Path) -> Path:
+    """`folder` as an ext4 image file in `into`, to mount read-only over the same path in a VM."""
+    size = sum(entry.stat(follow_symlinks=False).st_size for entry in folder.rglob("*")) * 5 // 4 + (256 << 20)
+    path = into / f"{folder.name.lstrip('.') or 'root'}.ext4"
+    path.unlink(missing_ok=True)
+    with path.open("wb") as file:
+        file.truncate(size)
+    made = subprocess.run(["mke2fs", "-q", "-F", "-t", "ext4", "-O", "^has_journal", "-d", str(folder),
+                           "-E", "root_owner=0:0", str(path)], capture_output=True, text=True)
+    if made.returncode != 0:
+        raise MachineFailed(f"the image of {folder} could not be made: {made.stderr.strip()}")
+    return path
+
+
 def boot(script: str, share: Path, *, append: tuple[str, ...] = (), sysctls: dict[str, str] | None = None,
          options: tuple[str, ...] = (), memory: str = MEMORY, cpus: int = CPUS,
-         timeout: float = BOOT_TIMEOUT) -> Run:
+         timeout: float = BOOT_TIMEOUT, images: tuple[Path, ...] = ()) -> Run:
     """Boot a VM, run `script` in it as root (TMPDIR on the VM's own tmpfs) and return its run.
     `share` is writable in the VM, at the same path; the script's output ends up in `share`/vm.log."""
     share.mkdir(parents=True, exist_ok=True)
     share.chmod(0o777)
     settings = "".join(f"sysctl -q -w {key}={value} || exit 97\n" for key, value in (sysctls or {}).items())
-    (share / "vm.sh").write_text(f"export TMPDIR={VM_TMP}\n{settings}{script}")
+    made = time.monotonic()
+    disks = {folder: image(folder, share) for folder in images}
+    image_seconds = time.monotonic() - made
+    mounts = "".join(f"mount -o ro /dev/vd{chr(ord('a') + index)} {folder} || exit 96\n"
+                     for index, folder in enumerate(disks))
+    if disks:
+        mounts = "modprobe -q virtio_blk && modprobe -q ext4 || exit 96\n" + mounts
+    (share / "vm.sh").write_text(f"export TMPDIR={VM_TMP}\n{settings}{mounts}{script}")
     argv = [str(BIN / "vng"), "--disable-kvm", "--force-9p", "--run", str(kernel()), "--memory", memory,
-            "--cpus", str(cpus), "--rwdir", str(share), *[f"--append={item}" for item in append], *options,
+            "--cpus", str(cpus), "--rwdir", str(share), *[f"--append={item}" for item in append],
+            *[f"--disk={path}" for path in disks.values()], *options,
             "--exec", f"sh {share / 'vm.sh'} > {share / 'vm.log'} 2>&1; echo VM-EXIT $?"]
     started, cpu = time.monotonic(), os.times()
+    # A session of its own: QEMU is vng's child, and a VM past its time goes with vng.
+    machine = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                               text=True, start_new_session=True, env={**os.environ, "PATH": f"{BIN}:{os.environ['PATH']}"})
     try:
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL,
-                              env={**os.environ, "PATH": f"{BIN}:{os.environ['PATH']}"})
+        stdout, stderr = machine.communicate(timeout=timeout)
     except subprocess.TimeoutExpired as expired:
+        os.killpg(machine.pid, signal.SIGKILL)
+        machine.communicate()
         raise MachineFailed(f"the VM did not finish within {timeout} s: {log(share)[-3000:]}") from expired
+    finally:
+        for disk in disks.values():
+            disk.unlink(missing_ok=True)
     finished = os.times()
     seconds = time.monotonic() - started
-    exits = [line for line in done.stdout.splitlines() if line.startswith("VM-EXIT ")]
+    exits = [line for line in stdout.splitlines() if line.startswith("VM-EXIT ")]
     if not exits:
-        raise MachineFailed(f"the VM did not start or its script did not run (vng exited {done.returncode}): "
-                            f"{(done.stdout + done.stderr)[-3000:]}")
+        raise MachineFailed(f"the VM did not start or its script did not run (vng exited {machine.returncode}): "
+                            f"{(stdout + stderr)[-3000:]}")
     return Run(log(share), int(exits[-1].split()[1]), seconds,
-               finished.children_user + finished.children_system - cpu.children_user - cpu.children_system)
+               finished.children_user + finished.children_system - cpu.children_user - cpu.children_system,
+               image_seconds)
 
 
 def log(share: Path) -> str:

@@ -1,18 +1,21 @@
 """What runs inside a test VM (tests/vm.py) or container, as root: the course graded there by
 each account, under attack, and what the machine says about the box; written as JSON for the
-tests on this side (`python -m tests.vm_scenarios COURSE OUT ACCOUNT...`, from the checkout;
-COURSE is made on this side by `prepare`, where nbgrader is fast).
+tests on this side (`python -m tests.vm_scenarios COURSE OUT PLATFORM=ACCOUNT,... ...`, from the
+checkout; COURSE is made on this side by `prepare`, where nbgrader is fast). The platforms run in
+turn in the one machine, each after its SETTINGS are made (`userns-restricted`:
+`user.max_user_namespaces=0`), so one boot serves several.
 
 For each account (`root`; `tg-instructor`, the unprivileged instructor; `tg-instructor:delegated`,
 the instructor in a cgroup v2 subtree delegated to it as systemd's `Delegate=yes` does: the
 folder and its cgroup.procs, cgroup.subtree_control and cgroup.threads handed to the account),
-a copy of the course in the VM's own tmpfs: a clean student (the real notebook 04, graded with its
-hidden checks) and an attacker with a correct 04 and, first in it, one cell per resource attack, in
-this order (the memory bomb last: it may take the kernel with it); graded with plain `nbgrader autograde` by
-that account. Then: each student's points
-and the attack cell's output, the isolation results.json reports, what is left behind (the
-outliving process, box cgroups, scratch folders), the kernel's OOM reports, and `tensor-gears
-doctor`'s verdict with its exit status.
+a copy of the course in the machine's own temporary folder: a clean student (the real notebook
+04, graded with its hidden checks) and an attacker with a correct 04 and, first in it, one cell
+per resource attack, in this order (the memory bomb last: it may take the kernel with it);
+graded with plain `nbgrader autograde` by that account. Then: each student's points, how much of
+each notebook ran, the attack cells' output, the isolation results.json reports, what is left
+behind (the outliving process, the box's processes, box cgroups, scratch folders), the kernel's
+OOM reports, `tensor-gears doctor`'s verdict with its exit status, and what each account took
+(wall seconds, and the machine's CPU seconds from /proc/stat).
 """
 
 import json
@@ -24,20 +27,28 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 
 from tensor_gears.contract import ASSIGNMENT
 from tensor_gears.notebooks import read
 from tensor_gears.release import nbgrader
+from tensor_gears.sandbox.cgroup_v2 import LEAF
+from tensor_gears.sandbox.inside.protocol import TEMPLATE_NAME
 
 from .accounts import command_as, give, login_environment, owned_folder
 from .attacks import NOTEBOOK
+from . import processes
 from .conftest import grades, make_course, submit
+from .processes import named, running_harnesses, running_kernels
 
-CELL_TIMEOUT = 60  # seconds per cell: the CPU hog's cell ends by it (emulated machines are slow)
+STUDENT = "attacker"  # a correct 04, the resource attacks around it
+CELL_TIMEOUT = 30  # seconds per cell: the CPU hog's cell ends by it (emulated machines are slow)
+IOPUB_TIMEOUT = 30  # seconds for an interrupted kernel's last output (nbclient waits 4, too few when emulated)
 DELEGATED = Path("/sys/fs/cgroup/tg-delegated")  # the delegated subtree of `tg-instructor:delegated`
 OUTLIVER = "3607"  # the outliving process is `sleep 3607`
-BOX_MARKERS = (b"bwrap", b"ipykernel", b"forkserver", b"tensor_gears_harness")  # a box's processes
+# What a platform sets before its accounts grade (and keeps for the platforms after it in the same machine).
+SETTINGS = {"userns-restricted": {"user.max_user_namespaces": "0"}}
 ATTACKS = {
     "forks": """
 import os, signal, time
@@ -82,18 +93,17 @@ except MemoryError:
 
 
 def prepare(folder: Path) -> Path:
-    """A released course with a gradebook and the two students submitted (on this side)."""
+    """A released course with a gradebook and the attacker's 04 submitted (on this side)."""
     course = make_course(folder)
     for step in (["generate_assignment", ASSIGNMENT], ["db", "assignment", "add", ASSIGNMENT]):
         nbgrader(course, *step)
     correct = {name: "reference" for name in ("flatten_images", "naive_transpose", "make_batches")}
-    submit(course, "a_clean", correct, (NOTEBOOK,))
-    attacker = submit(course, "k_attacker", correct, (NOTEBOOK,)) / f"{NOTEBOOK}.ipynb"
+    attacker = submit(course, STUDENT, correct, (NOTEBOOK,)) / f"{NOTEBOOK}.ipynb"
     nb = read(attacker)
-    # First in the notebook: under emulation the notebook's own cells may pass the time limit twice,
-    # which stops the notebook's run (the hidden checks, which score, run apart from it).
-    nb.cells[0:0] = [{"cell_type": "code", "id": f"attack-{name}", "metadata": {}, "source": code,
-                      "outputs": [], "execution_count": None} for name, code in ATTACKS.items()]
+    cells = {name: {"cell_type": "code", "id": f"attack-{name}", "metadata": {}, "source": code, "outputs": [],
+                    "execution_count": None} for name, code in ATTACKS.items()}
+    # The memory bomb last: it may take the kernel, and the notebook's own cells with it.
+    nb.cells = [cells[name] for name in ATTACKS if name != "memory"] + nb.cells + [cells["memory"]]
     attacker.write_text(json.dumps(nb))
     return course
 
@@ -117,8 +127,9 @@ def run_as(account: str, argv: list[str], course: Path, timeout: float = 1200) -
         environment = {**os.environ, **extra}
     else:
         command, environment = command_as(user, argv, login_environment(user, **extra)), None
-    if how == "delegated":
-        command = ["sh", "-c", f'echo $$ > {DELEGATED / "cgroup.procs"} && exec "$@"', "in-delegated", *command]
+    if how == "delegated":  # where the unit's processes are: its group, or the leaf a grader moved them to
+        group = DELEGATED / LEAF if (DELEGATED / LEAF).is_dir() else DELEGATED
+        command = ["sh", "-c", f'echo $$ > {group / "cgroup.procs"} && exec "$@"', "in-delegated", *command]
     return subprocess.run(command, cwd=course, capture_output=True, text=True, timeout=timeout, env=environment)
 
 
@@ -135,34 +146,29 @@ def delegate(user: str) -> None:
         os.chown(path, entry.pw_uid, entry.pw_gid)
 
 
-def cell_outputs(course: Path, student: str) -> dict[str, str]:
-    """What each attack cell showed (its output and error), by attack."""
-    path = course / "autograded" / student / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
-    if not path.exists():
-        return {}
-    said = {}
-    for cell in read(path).cells:
-        if cell.get("id", "").startswith("attack-"):
-            said[cell["id"].removeprefix("attack-")] = "".join(
-                output.get("text") or f"{output.get('ename', '')}: {output.get('evalue', '')}"
-                for output in cell.get("outputs", []))[-2000:]
-    return said
+def attack_cells(course: Path) -> tuple[dict[str, str], dict[str, float | None]]:
+    """What each attack cell showed (its output and error), and how long it ran, by attack."""
+    path = course / "autograded" / STUDENT / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
+    cells = [cell for cell in read(path).cells if cell.get("id", "").startswith("attack-")] if path.exists() else []
+    said = {cell["id"].removeprefix("attack-"): "".join(
+        output.get("text") or f"{output.get('ename', '')}: {output.get('evalue', '')}"
+        for output in cell.get("outputs", []))[-2000:] for cell in cells}
+    return said, {cell["id"].removeprefix("attack-"): cell_seconds(cell) for cell in cells}
 
 
 def left_behind() -> dict:
-    """Boxes, box cgroups and scratch folders that outlived the run, and the outliving process."""
-    processes = []
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
-        try:
-            words = cmdline.read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if words[:2] == [b"sleep", OUTLIVER.encode()] or any(marker in b" ".join(words) for marker in BOX_MARKERS):
-            processes.append(b" ".join(words).decode(errors="replace")[:200])
+    """Boxes, box cgroups and scratch folders that outlived the run, and the outliving process: the
+    box's processes by the names they give themselves (tests/processes.py), bubblewrap, `sleep 3607`."""
+    pids = set(running_harnesses() + running_kernels() + named(TEMPLATE_NAME) + named("bwrap"))
+    pids |= {int(path.parent.name) for path in Path("/proc").glob("[0-9]*/cmdline")
+             if processes.read(path).split(b"\0")[:2] == [b"sleep", OUTLIVER.encode()]}
+    described = [processes.read(Path(f"/proc/{pid}/comm")).strip() + b": " + processes.read(Path(f"/proc/{pid}/cmdline"))
+                 for pid in sorted(pids)]
+    processes_left = [text.replace(b"\0", b" ").decode(errors="replace")[:200] for text in described]
     groups = [str(path) for path in Path("/sys/fs/cgroup").rglob("*") if path.is_dir()
               and re.fullmatch(r"\d+-[0-9a-f]{32}", path.name)]
     scratch = [str(path) for path in Path(os.environ.get("TMPDIR", "/tmp")).glob("tensor-gears-*")]
-    return {"processes": processes, "cgroups": groups, "scratch": scratch}
+    return {"processes": processes_left, "cgroups": groups, "scratch": scratch}
 
 
 def oom_reports() -> list[str]:
@@ -171,47 +177,93 @@ def oom_reports() -> list[str]:
     return [line for line in said.splitlines() if "out of memory" in line.lower() or "oom-kill" in line.lower()]
 
 
+def busy_seconds() -> float:
+    """CPU seconds this machine has spent so far, all cores (/proc/stat: all but idle and iowait)."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def notebook_run(course: Path) -> dict:
+    """How much of the notebook's own code (its cells, not the attacks) ran in the kernel: cells, those
+    executed, the errors shown, and the longest cell's seconds."""
+    path = course / "autograded" / STUDENT / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
+    if not path.exists():
+        return {"cells": 0, "executed": 0, "errors": ["no autograded notebook"], "longest_seconds": None}
+    code = [cell for cell in read(path).cells if cell.cell_type == "code" and not cell.get("id", "").startswith("attack-")]
+    seconds = [cell_seconds(cell) for cell in code]
+    return {"cells": len(code), "executed": sum(cell.get("execution_count") is not None for cell in code),
+            "errors": [f"{output.get('ename')}: {output.get('evalue', '')[:200]}" for cell in code
+                       for output in cell.get("outputs", []) if output.get("output_type") == "error"],
+            "longest_seconds": max((value for value in seconds if value is not None), default=None)}
+
+
+def cell_seconds(cell) -> float | None:
+    """How long the kernel took for `cell` (nbclient's timing in its metadata), if it ran."""
+    timing = cell.get("metadata", {}).get("execution", {})
+    if "iopub.execute_input" not in timing or "shell.execute_reply" not in timing:
+        return None
+    started, ended = (datetime.fromisoformat(timing[key].replace("Z", "+00:00"))
+                      for key in ("iopub.execute_input", "shell.execute_reply"))
+    return round((ended - started).total_seconds(), 1)
+
+
 def scenario(account: str, prepared: Path) -> dict:
     """The course graded by `account` under attack, and what it left."""
     found: dict = {}
     course = course_for(account, prepared)
+    earlier_oom = len(oom_reports())
     started = time.monotonic()
-    graded = run_as(account, ["nbgrader", "autograde", ASSIGNMENT, f"--Execute.timeout={CELL_TIMEOUT}"], course)
+    graded = run_as(account, ["nbgrader", "autograde", ASSIGNMENT, f"--Execute.timeout={CELL_TIMEOUT}",
+                              f"--Execute.iopub_timeout={IOPUB_TIMEOUT}"], course)
     found["grading"] = {"returncode": graded.returncode, "seconds": round(time.monotonic() - started, 1),
                         "log": graded.stderr[-6000:]}
     time.sleep(1)
     found["left"] = left_behind()
-    found["points"] = {}
-    for student in ("a_clean", "k_attacker"):
-        try:
-            found["points"][student] = sum(grades(course, student).values())
-        except Exception as error:  # noqa: BLE001 - said in the results: not graded
-            found["points"][student] = f"not graded: {error}"
-    found["attacks"] = cell_outputs(course, "k_attacker")
-    results = course / "autograded" / "a_clean" / ASSIGNMENT / "results.json"
+    try:
+        found["points"] = sum(grades(course, STUDENT).values())
+    except Exception as error:  # noqa: BLE001 - said in the results: not graded
+        found["points"] = f"not graded: {error}"
+    found["notebook"] = notebook_run(course)
+    found["attacks"], found["attack_seconds"] = attack_cells(course)
+    results = course / "autograded" / STUDENT / ASSIGNMENT / "results.json"
     found["isolation"] = json.loads(results.read_text())["extra_data"] if results.exists() else None
     started = time.monotonic()
     doctor = run_as(account, ["tensor-gears", "doctor"], course, timeout=300)
     found["doctor"] = {"returncode": doctor.returncode, "output": doctor.stdout + doctor.stderr,
                        "seconds": round(time.monotonic() - started, 1)}
-    found["oom"] = oom_reports()
+    found["oom"] = oom_reports()[earlier_oom:]
     return found
 
 
-def main() -> None:
-    prepared, out, accounts = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3:]
-    report = {"kernel": os.uname().release, "cgroup2": Path("/sys/fs/cgroup/cgroup.controllers").exists(),
-              "accounts": {}}
+def run_platform(name: str, accounts: list[str], prepared: Path, report: dict, out: Path) -> None:
+    """The platform's settings (SETTINGS) made, then the course graded by each of `accounts`, into the report."""
+    for key, value in SETTINGS.get(name, {}).items():
+        (Path("/proc/sys") / key.replace(".", "/")).write_text(value)
+    platform = report["platforms"][name] = {
+        "cgroup2": Path("/sys/fs/cgroup/cgroup.controllers").exists(), "settings": SETTINGS.get(name, {}),
+        "accounts": {}}
     for account in accounts:
         if account.endswith(":delegated"):
             delegate(account.split(":")[0])
-        started = time.monotonic()
+        started, busy = time.monotonic(), busy_seconds()
         try:
-            report["accounts"][account] = scenario(account, prepared)
+            platform["accounts"][account] = scenario(account, prepared)
         except Exception as error:  # noqa: BLE001 - the tests read why
-            report["accounts"][account] = {"error": f"{type(error).__name__}: {error}"}
-        report["accounts"][account]["seconds"] = round(time.monotonic() - started, 1)
+            platform["accounts"][account] = {"error": f"{type(error).__name__}: {error}"}
+        platform["accounts"][account].update(seconds=round(time.monotonic() - started, 1),
+                                             cpu_seconds=round(busy_seconds() - busy, 1))
         out.write_text(json.dumps(report, indent=1))
+
+
+def main() -> None:
+    """`COURSE OUT PLATFORM=ACCOUNT,ACCOUNT... ...`: each platform in turn (its SETTINGS stay for those after it)."""
+    prepared, out = Path(sys.argv[1]), Path(sys.argv[2])
+    report = {"kernel": os.uname().release, "started_at_uptime": float(Path("/proc/uptime").read_text().split()[0]),
+              "platforms": {}}
+    for argument in sys.argv[3:]:
+        name, _, accounts = argument.partition("=")
+        run_platform(name, accounts.split(","), prepared, report, out)
+    out.write_text(json.dumps(report, indent=1))
 
 
 if __name__ == "__main__":
