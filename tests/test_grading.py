@@ -42,7 +42,8 @@ def test_a_regrade_reproduces_every_verdict_and_message():
 # A call as messages name it: the function, then each input's shape and dtype, nothing else.
 CALL = r"`naive_relu` on x: \((\d+, )*\d*,?\) (float|int)(32|64)( \(a (transposed|non-contiguous) view\))?"
 SHAPES_ONLY = re.compile(rf"{CALL} returned wrong values"
-                         rf"|not checked: `naive_relu` must first return the right result on a plain input \({CALL}\)")
+                         rf"|not judged: `naive_relu` must first return the right result on a plain input "
+                         rf"\({CALL} returned wrong values\)")
 
 
 def test_failures_name_the_property_and_shapes_not_the_expected_values():
@@ -51,6 +52,10 @@ def test_failures_name_the_property_and_shapes_not_the_expected_values():
     assert len(failed) == len(report.checks)
     for check in failed:
         assert SHAPES_ONLY.fullmatch(check.message), check.message
+        assert check.call["function"] == "naive_relu" and all(" " in shape for shape in check.call["inputs"])
+    # The rule checks could not judge their property: they say so, as data too.
+    assert {check.name for check in failed if not check.judged} == {"check_naive_relu_rejects",
+                                                                     "check_naive_relu_loops_only"}
 
 
 def test_a_missing_function_is_named():

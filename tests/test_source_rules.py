@@ -34,7 +34,7 @@ LOOPS_ONLY_BAD = {
 
 
 def rules_source(code):
-    return Source(Submission.from_source("import numpy as np\n" + code))
+    return Source(Submission.from_source("import numpy as np\n" + code).statements)
 
 
 @pytest.mark.parametrize("code", LOOPS_ONLY_OK.values(), ids=LOOPS_ONLY_OK.keys())

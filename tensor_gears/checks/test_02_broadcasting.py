@@ -4,8 +4,9 @@ import numpy as np
 
 from tensor_gears.checks import check
 from tensor_gears.checks.support import (
-    array_of, call_label, expect, expect_array_result, expect_no_shared_memory, expect_rejects, expect_rule,
-    expect_unchanged, expect_working, fail, random_array, returned, structure, type_name, views_of,
+    Call, about, array_of, call_label, expect, expect_array_result, expect_no_shared_memory, expect_rejects,
+    expect_returned, expect_rule, expect_unchanged, expect_working, fail, judged_if_it_works, random_array, returned,
+    structure, type_name, views_of,
 )
 from tensor_gears.source_rules import loops_only, no_numpy
 from tensor_gears.student_code import View
@@ -43,7 +44,7 @@ def check_repeat_new_array(student, rng):
         label = call_label("repeat_along_new_axis", ("y", "n"), [y, n])
         outcome = student.call("repeat_along_new_axis", y, n, label=label)
         expect_array_result(outcome, np.stack([y] * n), label)
-        expect(outcome.writeable, f"{label} returned a read-only array")
+        expect(outcome.writeable, f"{label} returned a read-only array", **about(label))
         expect_no_shared_memory(outcome, ("y",), label)
         expect_unchanged(outcome, [y], ("y",), label)
 
@@ -104,12 +105,17 @@ FIXED_PAIRS = [((64, 3, 32, 10), (32, 10)), ((32, 10), (10,)), ((10,), (32, 10))
 INCOMPATIBLE = [((3,), (4,)), ((32, 10), (32,)), ((0,), (2,)), ((2, 1), (8, 4, 3)), ((5, 2), (0, 2))]
 
 
+def broadcast_call(a, b) -> Call:
+    return Call("broadcast_shape", (f"shape_a: {a}", f"shape_b: {b}"), f"`broadcast_shape{(a, b)}`")
+
+
 def verify_broadcast(student, a, b):
-    label = f"`broadcast_shape{(a, b)}`"
+    label = broadcast_call(a, b)
     value = returned(student.call("broadcast_shape", a, b, label=label), label)
     expected = np.broadcast_shapes(a, b)
-    expect(isinstance(value, tuple), f"{label} returned {type_name(value)}, expected a tuple")
-    expect(value == expected, f"{label} returned {value}, which is not the broadcast shape")
+    expect_returned(isinstance(value, tuple), label, "type", type_name(value), "a tuple",
+                    f"{label} returned {type_name(value)}, expected a tuple")
+    expect(value == expected, f"{label} returned {value}, which is not the broadcast shape", **about(label))
     return value, label
 
 
@@ -141,7 +147,8 @@ def random_compatible_pair(rng):
 
 
 def broadcast_works(student):
-    verify_broadcast(student, (4, 1, 3), (5, 1))
+    with judged_if_it_works("broadcast_shape"):
+        verify_broadcast(student, (4, 1, 3), (5, 1))
 
 
 @check("hidden_broadcast_shape", 2, "the notebook's examples and corner cases: (64, 3, 32, 10) with (32, 10), the empty shape (), sizes 0 and 1")
@@ -162,18 +169,20 @@ def check_broadcast_ints(student):
     broadcast_works(student)
     for a, b in [((7, 1, 3), (2, 1)), ((4, 5), (4, 5))]:
         value, label = verify_broadcast(student, a, b)
-        expect(all(type(size) is int for size in value), f"{label} returned sizes that are not all Python ints")
+        expect(all(type(size) is int for size in value), f"{label} returned sizes that are not all Python ints",
+               **about(label))
 
 
 @check("hidden_broadcast_shape", 2, "raises ValueError on incompatible shapes, including 0 against a size other than 0 or 1")
 def check_broadcast_incompatible(student):
     broadcast_works(student)
     for a, b in INCOMPATIBLE:
-        label = f"`broadcast_shape{(a, b)}`"
+        label = broadcast_call(a, b)
         outcome = student.call("broadcast_shape", a, b, label=label)
         if outcome.returned:
-            fail(f"{label} should raise ValueError, but it returned")
-        expect(outcome.raised_value_error, f"{label} should raise ValueError, but it raised {outcome.raised}")
+            fail(f"{label} should raise ValueError, but it returned", **about(label))
+        expect(outcome.raised_value_error, f"{label} should raise ValueError, but it raised {outcome.raised}",
+               **about(label), raised=outcome.raised)
 
 
 @check("hidden_broadcast_shape", 1, "pure Python: no NumPy at all, read from your source code")

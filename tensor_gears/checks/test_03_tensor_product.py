@@ -8,8 +8,9 @@ import numpy as np
 
 from tensor_gears.checks import check
 from tensor_gears.checks.support import (
-    TIMED_ALONE, array_of, call_label, describe, expect, expect_array_result, expect_no_shared_memory, expect_rejects,
-    expect_rule, expect_unchanged, expect_working, random_array, returned, same_values, type_name, views_of,
+    TIMED_ALONE, about, array_of, call_label, describe, expect, expect_array_result, expect_no_shared_memory,
+    expect_rejects, expect_returned, expect_rule, expect_unchanged, expect_working, judged_if_it_works, random_array,
+    returned, same_values, type_name, views_of,
 )
 from tensor_gears.source_rules import keeps_state, loops_only
 from tensor_gears.student_code import View
@@ -30,18 +31,17 @@ def verify_vector_dot(student, x, y):
     outcome = student.call("naive_vector_dot", x, y, label=label)
     value = returned(outcome, label)
     number = isinstance(value, (int, float, np.generic)) and not isinstance(value, bool)
-    expect(number, f"{label} returned {type_name(value)}, expected a single number")
-    expect(same_values(np.asarray(value), np.asarray(np.dot(array_of(x), array_of(y)))), f"{label} returned a wrong value")
+    expect_returned(number, label, "type", type_name(value), "a single number",
+                    f"{label} returned {type_name(value)}, expected a single number")
+    expect(same_values(np.asarray(value), np.asarray(np.dot(array_of(x), array_of(y)))), f"{label} returned a wrong value",
+           **about(label))
     return outcome, label
 
 
 def vector_dot_works(student, rng):
     x, y = random_array(rng, (5,), np.float64), random_array(rng, (5,), np.float64)
-    label = call_label("naive_vector_dot", ("x", "y"), [x, y])
-    outcome = student.call("naive_vector_dot", x, y, label=label)
-    expect(outcome.returned and isinstance(outcome.value, (int, float, np.generic))
-           and same_values(np.asarray(outcome.value), np.asarray(x @ y)),
-           f"not checked: `naive_vector_dot` must first return the right result on a plain input ({label})")
+    with judged_if_it_works("naive_vector_dot"):
+        verify_vector_dot(student, x, y)
 
 
 @check("hidden_naive_vector_dot", 2, "values: the sum of x[i] * y[i] on new 1-D inputs of several lengths (empty vectors give 0), int and float dtypes, non-contiguous views")
@@ -142,7 +142,8 @@ def check_by_rows_calls(student, rng):
         x, y = random_array(rng, (rows, cols), np.float64), random_array(rng, (cols,), np.float64)
         outcome, label = verify_matrix_vector(student, "naive_matrix_vector_dot_by_rows", x, y)
         calls = outcome.calls.get("naive_vector_dot", 0)
-        expect(calls == rows, f"{label} called naive_vector_dot {calls} times, expected one call per row ({rows})")
+        expect(calls == rows, f"{label} called naive_vector_dot {calls} times, expected one call per row ({rows})",
+               **about(label))
 
 
 @check("hidden_naive_matrix_vector_dot_by_rows", 1, "returns a new numpy.ndarray of shape (x.shape[0],), and leaves x and y unchanged")
@@ -222,5 +223,7 @@ def check_matrix_dot_timing(student, rng, source, reference_child, measured):
     else:
         message = (f"measured: `naive_matrix_dot` on {describe(x)} inputs took {found.ratio:.1f} times the naive "
                    f"version's time (at most {SLOWDOWN_ALLOWED} allowed)")
-    measured(message, ratio=None if found.ratio == float("inf") else round(found.ratio, 3), threshold=SLOWDOWN_ALLOWED)
+    stopped = found.ratio == float("inf")
+    measured(message, kind="budget", ratio=None if stopped else round(found.ratio, 3), threshold=SLOWDOWN_ALLOWED,
+             stopped=stopped, interfered=found.interfered)
     expect(found.within and not found.interfered, message)

@@ -4,8 +4,9 @@ import numpy as np
 
 from tensor_gears.checks import check
 from tensor_gears.checks.support import (
-    array_of, call_label, expect, expect_array_result, expect_ndarray, expect_no_shared_memory, expect_rejects,
-    expect_rule, expect_unchanged, expect_working, fail, random_array, returned, same_values, type_name, views_of,
+    Call, about, array_of, call_label, expect, expect_array_result, expect_ndarray, expect_no_shared_memory,
+    expect_rejects, expect_returned, expect_rule, expect_unchanged, expect_working, fail, random_array, returned,
+    same_values, type_name, views_of,
 )
 from tensor_gears.source_rules import loops_only
 from tensor_gears.student_code import View
@@ -43,7 +44,8 @@ def check_flatten_view(student, rng):
         outcome, label = verify_flatten(student, images)
         expect_unchanged(outcome, [images], ("images",), label)
         view = outcome.sharing and outcome.sharing[0] and outcome.sharing[0][0]
-        expect(bool(view) and view[1], f"{label} returned a copy; a C-contiguous stack should give a view (no copy)")
+        expect(bool(view) and view[1], f"{label} returned a copy; a C-contiguous stack should give a view (no copy)",
+               **about(label))
 
 
 @check("hidden_flatten_images", 1, "values on stacks that are not contiguous (a transposed or strided view), where a copy is fine")
@@ -108,12 +110,15 @@ def verify_batches(student, x, batch_size):
     value = returned(outcome, label)
     array = array_of(x)
     expected = [array[start:start + batch_size] for start in range(0, len(array), batch_size)]
-    expect(type(value) is list, f"{label} returned {type_name(value)}, expected a list")
-    expect(len(value) == len(expected), f"{label} returned {len(value)} batches, expected {len(expected)}")
+    expect_returned(type(value) is list, label, "type", type_name(value), "a list",
+                    f"{label} returned {type_name(value)}, expected a list")
+    expect_returned(len(value) == len(expected), label, "batches", len(value), len(expected),
+                    f"{label} returned {len(value)} batches, expected {len(expected)}")
     for index, (batch, wanted) in enumerate(zip(value, expected)):
-        where = f"{label}, batch {index}"
+        where = Call(label.function, label.inputs, f"{label}, batch {index}")
         expect_ndarray(batch, where, wanted.shape)
-        expect(same_values(batch, wanted), f"{where} holds the wrong items (batches are consecutive slices along axis 0)")
+        expect(same_values(batch, wanted), f"{where} holds the wrong items (batches are consecutive slices along axis 0)",
+               **about(label))
     return outcome, label, value
 
 
@@ -142,7 +147,7 @@ def check_batches_views(student, rng):
     outcome, label, batches = verify_batches(student, x, 4)
     for index, sharing in enumerate(outcome.sharing):
         if not (sharing and sharing[0] and sharing[0][1]):
-            fail(f"{label}, batch {index} is a copy; each batch should be a view of x (a slice)")
+            fail(f"{label}, batch {index} is a copy; each batch should be a view of x (a slice)", **about(label))
 
 
 @check("hidden_make_batches", 1, "values on a non-contiguous x (a transposed or strided view), and x left unchanged")
