@@ -119,7 +119,8 @@ def grade(args) -> int:
         execution = course.execution()
         settings = Settings(secret=course_secret(), cell_timeout=args.cell_timeout or execution.timeout,
                             output_limit=execution.output_limit, report_limit=execution.report_limit,
-                            call_time_limit=course.hidden_checks().call_time_limit)
+                            kernels=execution.kernels, call_time_limit=course.hidden_checks().call_time_limit,
+                            limits=course.box_limits())
     except Exception as error:
         print(f"tensor-gears grade: grading refused: {error}", file=sys.stderr)
         return 2

@@ -28,18 +28,15 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import probe
+from . import limits, probe
 
 SANDBOX_USER = "tensor-gears-sandbox"  # created by `make setup`; `nobody` where it is missing
 WORK = "/sandbox/work"  # the private writable working folder, inside the box
 CODE = "/sandbox/code"  # the box's own code (inside/: harness, template, protocol), bound read-only
 CODE_ON_HOST = Path(__file__).resolve().with_name("inside")  # what is bound there: nothing secret
 STAGE = "/sandbox/stage"  # where a template's child holds its IPC folder while it hides the others
-WORK_SIZE = 64 << 20  # bytes that may be written in WORK (a tmpfs: the host's disk cannot fill up)
-TMP_SIZE = 64 << 20  # bytes of the box's /tmp
 FONTS = "/etc/fonts"  # read-only too: Matplotlib's fonts are found through it
 ROOTLESS_ID = 65534  # who student code is inside a rootless box (`nobody`)
-ROOTLESS_PROCESSES = 256  # processes and threads in one rootless box (TensorFlow starts a few dozen threads)
 
 
 class SandboxUnavailable(RuntimeError):
@@ -113,13 +110,13 @@ class Box:
             "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
             "--symlink", "usr/sbin", "/sbin",
             "--proc", "/proc", "--dev", "/dev",
-            "--perms", "1777", "--size", str(TMP_SIZE), "--tmpfs", "/tmp",
+            "--perms", "1777", "--size", str(limits.current().tmp_size), "--tmpfs", "/tmp",
         ]
         wrapped += parents(Path(FONTS)) + ["--ro-bind-try", FONTS, FONTS]
         wrapped += parents(Path(CODE)) + ["--ro-bind", str(CODE_ON_HOST), CODE]
         for path in readable_paths():
             wrapped += parents(path) + ["--ro-bind", str(path), str(path)]
-        wrapped += parents(Path(WORK)) + ["--perms", "1777", "--size", str(WORK_SIZE), "--tmpfs", WORK]
+        wrapped += parents(Path(WORK)) + ["--perms", "1777", "--size", str(limits.current().work_size), "--tmpfs", WORK]
         for host, inside in self.binds:
             wrapped += parents(Path(inside)) + ["--bind", str(host), inside]
         wrapped += ["--chdir", WORK, "--clearenv"]
@@ -128,11 +125,11 @@ class Box:
         if template:
             return in_cgroups(self.cgroups, wrapped + ["--", *argv])
         if rootless:  # counted in the box's own user namespace, so only the box's processes count
-            wrapped += ["--", "prlimit", f"--nproc={ROOTLESS_PROCESSES}", "--"] + argv
+            wrapped += ["--", "prlimit", f"--nproc={limits.current().processes}", "--"] + argv
         else:
             uid, gid = self.user or sandbox_ids()
             if self.user is not None:  # a user of its own: RLIMIT_NPROC counts this box's processes alone
-                wrapped += ["--", "prlimit", f"--nproc={ROOTLESS_PROCESSES}"]
+                wrapped += ["--", "prlimit", f"--nproc={limits.current().processes}"]
             wrapped += ["--", "setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups",
                         "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"] + argv
         return in_cgroups(self.cgroups, wrapped)

@@ -16,11 +16,8 @@ import sys
 import sysconfig
 from pathlib import Path
 
-from . import box, cgroup_v2, cgroups
+from . import box, cgroup_v2, cgroups, limits
 
-MEMORY_LIMIT = 4 << 30  # bytes of data segment (RLIMIT_AS would break NumPy and TensorFlow)
-FILE_SIZE_LIMIT = 16 << 20
-CPU_LIMIT = 300  # seconds, a backstop: the parent enforces the real per-call limits
 ALLOW_UNBOXED = "TENSOR_GEARS_ALLOW_UNBOXED"
 TEMPLATES = "TENSOR_GEARS_TEMPLATES"  # "0": every kernel and check child starts cold (see templates.py)
 
@@ -52,9 +49,9 @@ def describe_isolation() -> str:
     limits = cgroups.controls()
     weaker = []
     if "memory" not in limits:
-        weaker.append(f"memory is capped per process ({MEMORY_LIMIT >> 30} GB of data), not per box")
+        weaker.append(f"memory is capped per process ({limits.current().memory / (1 << 30):g} GB of data), not per box")
     if "processes" not in limits:
-        weaker.append(f"processes are capped at {box.ROOTLESS_PROCESSES} per box by RLIMIT_NPROC"
+        weaker.append(f"processes are capped at {limits.current().processes} per box by RLIMIT_NPROC"
                       + (", each box a user of its own" if kind == "root" else ""))
     if "CPU" not in limits:
         weaker.append("CPU time is read from /proc (schedstat) rather than a cgroup")
@@ -111,9 +108,6 @@ def environment(home: Path) -> dict[str, str]:
     }
 
 
-RESOURCE_LIMITS = {"data": MEMORY_LIMIT, "fsize": FILE_SIZE_LIMIT, "cpu": CPU_LIMIT, "core": 0}  # a check child's
-
-
 def resource_limits() -> list[str]:
-    """prlimit's options capping the child's memory, files, CPU and core dumps."""
-    return [f"--{name}={value}" for name, value in RESOURCE_LIMITS.items()]
+    """prlimit's options capping a check child's memory, files, CPU and core dumps."""
+    return [f"--{name}={value}" for name, value in limits.current().rlimits().items()]
