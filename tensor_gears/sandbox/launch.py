@@ -46,28 +46,28 @@ def describe_isolation() -> str:
                 "with rlimits and isolated Python flags only")
     started = ("; kernels and check children forked from pristine templates, each into fresh namespaces"
                if templates_enabled() else f"; kernels and check children started cold ({TEMPLATES}=0)")
-    limits = cgroups.controls()
+    controls = cgroups.controls()
     weaker = []
-    if "memory" not in limits:
+    if "memory" not in controls:
         weaker.append(f"memory is capped per process ({limits.current().memory / (1 << 30):g} GB of data), not per box")
-    if "processes" not in limits:
+    if "processes" not in controls:
         weaker.append(f"processes are capped at {limits.current().processes} per box by RLIMIT_NPROC"
                       + (", each box a user of its own" if kind == "root" else ""))
-    if "CPU" not in limits:
+    if "CPU" not in controls:
         weaker.append("CPU time is read from /proc (schedstat) rather than a cgroup")
     if weaker and cgroup_v2.unified():
         weaker.append(f"no cgroup of its own: {cgroup_v2.boxes_parent()[1]}")
     if kind == "root":
         uid, _ = box.sandbox_ids()
-        user = f"user {uid}" if "processes" in limits else "a user of its own per box"
+        user = f"user {uid}" if "processes" in controls else "a user of its own per box"
         return (f"sandbox: bubblewrap with its own mount, pid, network and IPC namespaces, {user}, "
-                f"nothing of the course mounted, cgroups for {', '.join(limits) or 'nothing'}" + started
+                f"nothing of the course mounted, cgroups for {', '.join(controls) or 'nothing'}" + started
                 + ("; weaker: " + "; ".join(weaker) if weaker else ""))
     weaker.insert(0, "student code is the grader's own account outside the box: only the namespaces keep it from "
                      "the grader's files and processes")
     return ("rootless sandbox (the grader is not root): bubblewrap with its own user, mount, pid, network and "
             "IPC namespaces, no capabilities, no nested user namespaces, nothing of the course mounted"
-            + (f", cgroups for {', '.join(limits)}" if limits else "") + started + "; weaker than the root box: "
+            + (f", cgroups for {', '.join(controls)}" if controls else "") + started + "; weaker than the root box: "
             + "; ".join(weaker))
 
 
