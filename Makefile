@@ -80,6 +80,7 @@ grade-sample: $(READY) sandbox
 	$(RUN) $(BIN)/python -m tensor_gears.sample_class
 
 test: setup
+	$(BIN)/ruff check --quiet .
 	$(RUN) $(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder --durations=30
 
 release: $(READY)
