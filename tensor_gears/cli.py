@@ -168,7 +168,8 @@ def status_line(course, student: str, report: dict, trouble: list[str]) -> str:
     path = course.folder("autograded", student) / "results.json"
     score = json.loads(path.read_text())["score"] if path.exists() else 0
     seconds = report.get("seconds", 0.0)
-    return f"{score:>5g}/{TOTAL_POINTS}  {seconds:5.1f} s" + (f"  ({len(trouble)} problem{'s' * (len(trouble) > 1)})" if trouble else "")
+    problems = f"  ({len(trouble)} problem{'s' * (len(trouble) > 1)})" if trouble else ""
+    return f"{score:>5g}/{TOTAL_POINTS}  {seconds:5.1f} s" + problems
 
 
 if __name__ == "__main__":

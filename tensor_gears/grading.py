@@ -43,7 +43,7 @@ class CheckResult:
     raised: str | None = None  # the exception the student's code raised
     rule: dict | None = None  # the rule broken: {"name", "violations": [{"text", "cell", "line", "quote"}]}
     measured: dict | None = None  # a timing: {"kind": "speedup" | "budget", "ratio", "threshold", "rounds", ...}
-    stopped: str | None = None  # how the box stopped the student's code: "killed by SIGKILL", "stopped at the 10 s time limit"
+    stopped: str | None = None  # how the box stopped the code: "killed by SIGKILL", "stopped at the 10 s time limit"
 
 
 @dataclass

@@ -195,7 +195,8 @@ class StudentCode:
                                        "callees": {name: self.callees[name] for name in key}}, timeout=60)
         except ChildError as error:
             child.close()
-            raise CheckFailed(f"loading your definitions for `{function}` failed: {describe_child_error(error)}") from None
+            said = describe_child_error(error)
+            raise CheckFailed(f"loading your definitions for `{function}` failed: {said}") from None
         self.load_errors[key] = [str(e) for e in header.get("errors", [])][:5]
         return child
 

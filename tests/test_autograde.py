@@ -55,7 +55,8 @@ def test_every_sample_student_lands_in_the_gradebook_with_its_expected_total(sam
     assert sorted(EXPECTED) == student_names()
     for student, expected in EXPECTED.items():
         graded = scores(course, student)
-        assert set(graded) == {cell for task in TASKS for cell in (task.test_id, *(h.grade_id for h in task.hidden_cells))}
+        assert set(graded) == {cell for task in TASKS
+                               for cell in (task.test_id, *(h.grade_id for h in task.hidden_cells))}
         assert sum(graded.values()) == expected[-1], student
     export = (course / "grades.csv").read_text()
     assert export.count("tensor_ops") == len(EXPECTED)
@@ -77,7 +78,8 @@ def test_results_json_follows_the_gradescope_format(sample_class):
         assert sum(test["score"] for test in results["tests"]) == results["score"]
     mistakes = json.loads((root / COURSE / "autograded" / "mistakes" / ASSIGNMENT / "results.json").read_text())
     (relu,) = [test for test in mistakes["tests"] if test["name"] == "hidden_naive_relu"]
-    assert "[FAILED] (1 pt) returns a new numpy.ndarray" in relu["output"] and "modified its input `x`" in relu["output"]
+    assert "[FAILED] (1 pt) returns a new numpy.ndarray" in relu["output"]
+    assert "modified its input `x`" in relu["output"]
     perfect = json.loads((root / COURSE / "autograded" / "perfect" / ASSIGNMENT / "results.json").read_text())
     (timing,) = [test for test in perfect["tests"] if test["name"] == "hidden_vectorized_add_relu__timing"]
     (measured,) = [check["measured"] for check in timing["extra_data"]["checks"] if check["measured"]]

@@ -205,7 +205,8 @@ def test_the_courses_cell_time_and_output_limits_apply(tmp_path):
     nb = read(path)
     nb.cells += [new_code_cell('import os\nprint("TMP", os.statvfs("/tmp").f_blocks * os.statvfs("/tmp").f_frsize)',
                                id="box"),
-                 new_code_cell('print("x" * 100_000)', id="flood"), new_code_cell("import time\ntime.sleep(60)", id="nap")]
+                 new_code_cell('print("x" * 100_000)', id="flood"),
+                 new_code_cell("import time\ntime.sleep(60)", id="nap")]
     nb.cells += [new_code_cell('print("y" * 1900)', id=f"chatter-{n}") for n in range(40)]
     nbformat.write(nb, str(path))
     graded = run(TENSOR_GEARS, "grade", "--workers", "1", cwd=course)

@@ -10,25 +10,41 @@ from tensor_gears.source_rules import (
 from tensor_gears.submission import Submission
 
 LOOPS_ONLY_OK = {
-    "nested loops": "def f(x):\n    out = x.copy()\n    for i in range(x.shape[0]):\n        for j in range(x.shape[1]):\n            out[i, j] = max(x[i, j], 0)\n    return out",
-    "ndindex": "def f(x):\n    out = np.zeros_like(x)\n    for idx in np.ndindex(x.shape):\n        out[idx] = max(x[idx], 0)\n    return out",
-    "ndindex unpacked": "def f(x):\n    out = np.zeros_like(x)\n    for i, j in np.ndindex(*x.shape):\n        out[i, j] = x[i, j] if x[i, j] > 0 else 0\n    return out",
+    "nested loops": "def f(x):\n    out = x.copy()\n    for i in range(x.shape[0]):\n"
+                    "        for j in range(x.shape[1]):\n            out[i, j] = max(x[i, j], 0)\n    return out",
+    "ndindex": "def f(x):\n    out = np.zeros_like(x)\n    for idx in np.ndindex(x.shape):\n"
+               "        out[idx] = max(x[idx], 0)\n    return out",
+    "ndindex unpacked": "def f(x):\n    out = np.zeros_like(x)\n    for i, j in np.ndindex(*x.shape):\n"
+                        "        out[i, j] = x[i, j] if x[i, j] > 0 else 0\n    return out",
     "comprehension": "def f(x):\n    return np.array([[max(v, 0) for v in row] for row in x], dtype=x.dtype)",
-    "enumerate rows": "def f(x):\n    out = np.empty(x.shape, dtype=x.dtype)\n    for i, row in enumerate(x):\n        for j, v in enumerate(row):\n            out[i][j] = v if v > 0 else 0\n    return out",
-    "while loop": "def f(x):\n    out = np.zeros(x.shape, dtype=x.dtype)\n    i = 0\n    while i < x.shape[0]:\n        j = 0\n        while j < x.shape[1]:\n            out[i, j] = max(x[i, j], 0)\n            j += 1\n        i += 1\n    return out",
-    "element helper": "def relu1(v):\n    return v if v > 0 else 0\ndef f(x):\n    out = x.copy()\n    for i in range(len(x)):\n        for j in range(x.shape[1]):\n            out[i, j] = relu1(x[i, j])\n    return out",
+    "enumerate rows": "def f(x):\n    out = np.empty(x.shape, dtype=x.dtype)\n    for i, row in enumerate(x):\n"
+                      "        for j, v in enumerate(row):\n            out[i][j] = v if v > 0 else 0\n    return out",
+    "while loop": "def f(x):\n    out = np.zeros(x.shape, dtype=x.dtype)\n    i = 0\n    while i < x.shape[0]:\n"
+                  "        j = 0\n        while j < x.shape[1]:\n            out[i, j] = max(x[i, j], 0)\n"
+                  "            j += 1\n        i += 1\n    return out",
+    "element helper": "def relu1(v):\n    return v if v > 0 else 0\ndef f(x):\n    out = x.copy()\n"
+                      "    for i in range(len(x)):\n        for j in range(x.shape[1]):\n"
+                      "            out[i, j] = relu1(x[i, j])\n    return out",
 }
 LOOPS_ONLY_BAD = {
     "np.maximum": ("def f(x):\n    return np.maximum(x, 0)", "maximum"),
-    "numpy alias": ("import numpy as xp\ndef f(x):\n    out = x.copy()\n    for i in range(len(x)):\n        out[i] = xp.maximum(x[i], 0)\n    return out", "maximum"),
-    "from numpy import": ("from numpy import maximum\ndef f(x):\n    out = x.copy()\n    for i in range(len(x)):\n        for j in range(x.shape[1]):\n            out[i, j] = maximum(x[i, j], 0)\n    return out", "maximum"),
-    "row arithmetic": ("def f(x):\n    out = x.copy()\n    for i in range(len(x)):\n        out[i] = x[i] * (x[i] > 0)\n    return out", "whole array, row or slice"),
+    "numpy alias": ("import numpy as xp\ndef f(x):\n    out = x.copy()\n    for i in range(len(x)):\n"
+                    "        out[i] = xp.maximum(x[i], 0)\n    return out", "maximum"),
+    "from numpy import": ("from numpy import maximum\ndef f(x):\n    out = x.copy()\n    for i in range(len(x)):\n"
+                          "        for j in range(x.shape[1]):\n            out[i, j] = maximum(x[i, j], 0)\n"
+                          "    return out", "maximum"),
+    "row arithmetic": ("def f(x):\n    out = x.copy()\n    for i in range(len(x)):\n"
+                       "        out[i] = x[i] * (x[i] > 0)\n    return out", "whole array, row or slice"),
     ".T": ("def f(x):\n    return x.T.copy()", ".T"),
-    "helper on rows": ("def add(a, b):\n    return a + b\ndef f(x):\n    out = x.copy()\n    for i in range(len(x)):\n        out[i] = add(x[i], x[i])\n    return out", "a + b"),
-    "column copy": ("def f(x):\n    out = np.empty((x.shape[1], x.shape[0]), dtype=x.dtype)\n    for j in range(x.shape[1]):\n        out[j] = x[:, j]\n    return out", "copied as a whole row"),
+    "helper on rows": ("def add(a, b):\n    return a + b\ndef f(x):\n    out = x.copy()\n    for i in range(len(x)):\n"
+                       "        out[i] = add(x[i], x[i])\n    return out", "a + b"),
+    "column copy": ("def f(x):\n    out = np.empty((x.shape[1], x.shape[0]), dtype=x.dtype)\n"
+                    "    for j in range(x.shape[1]):\n        out[j] = x[:, j]\n    return out",
+                    "copied as a whole row"),
     "getattr": ("def f(x):\n    return getattr(np, 'maximum')(x, 0)", "cannot read"),
     "@": ("def f(x):\n    return x @ x", "`@`"),
-    "builtin sum of a row": ("def f(x):\n    total = 0\n    for i in range(len(x)):\n        total += sum(x[i])\n    return total", "sum(x[i])"),
+    "builtin sum of a row": ("def f(x):\n    total = 0\n    for i in range(len(x)):\n        total += sum(x[i])\n"
+                             "    return total", "sum(x[i])"),
     "mask": ("def f(x):\n    out = x.copy()\n    out[out < 0] = 0\n    return out", "compares"),
 }
 
@@ -51,7 +67,8 @@ def test_loops_only_flags_whole_array_work(code, quoted):
 def test_no_loops():
     assert no_loops(rules_source("def v(x, y):\n    return np.maximum(x + y, 0)"), "v") == []
     assert no_loops(rules_source("def v(x, y):\n    return np.array([a + b for a, b in zip(x, y)])"), "v")
-    assert no_loops(rules_source("def h(z):\n    for i in range(3):\n        pass\n    return z\ndef v(x, y):\n    return h(x + y)"), "v")
+    assert no_loops(rules_source("def h(z):\n    for i in range(3):\n        pass\n    return z\ndef v(x, y):\n"
+                                 "    return h(x + y)"), "v")
     assert no_loops(rules_source("def v(x, y):\n    return np.vectorize(max)(x + y, 0)"), "v")
 
 
@@ -123,7 +140,8 @@ def f(x, _t=np.transpose):
 
 
 def test_tensorflow_aliases_resolve():
-    code = "import tensorflow as tflib\nTape = tflib.GradientTape\nfrom tensorflow import GradientTape as T2\ndef f(x):\n    return Tape, T2"
+    code = ("import tensorflow as tflib\nTape = tflib.GradientTape\nfrom tensorflow import GradientTape as T2\n"
+            "def f(x):\n    return Tape, T2")
     names = resolved(code)
     assert names["Tape"].qualified == names["T2"].qualified == "tensorflow.GradientTape"
 
@@ -144,7 +162,8 @@ SIDESTEPS = {
     "assignment alias in the function": ROW_HELPER + "def f(x):\n    helper = _row\n" + ROW_LOOP.format("helper"),
     "lambda at module level": "row_relu = lambda r: r * (r > 0)\ndef f(x):\n" + ROW_LOOP.format("row_relu"),
     "lambda in the function": "def f(x):\n    row_relu = lambda r: np.maximum(r, 0)\n" + ROW_LOOP.format("row_relu"),
-    "partial of a helper": "import functools\n" + ROW_HELPER + "p = functools.partial(_row)\ndef f(x):\n" + ROW_LOOP.format("p"),
+    "partial of a helper": ("import functools\n" + ROW_HELPER + "p = functools.partial(_row)\ndef f(x):\n"
+                            + ROW_LOOP.format("p")),
     "numpy alias at module level": "_flip = np.transpose\ndef f(x):\n    return _flip(x).copy()",
     "numpy alias as a default": "def f(x, _t=np.transpose):\n    return _t(x).copy()",
     "partial of np.add": "from functools import partial\n_add = partial(np.add)\ndef f(x):\n    return _add(x, x)",
@@ -157,7 +176,8 @@ def test_loops_only_follows_aliases_lambdas_and_partials(code):
 
 
 def test_no_loops_and_no_numpy_follow_aliases():
-    comprehension = "_loop = lambda x, y: [max(a + b, 0) for a, b in zip(x.ravel(), y.ravel())]\ndef v(x, y):\n    return np.array(_loop(x, y))"
+    comprehension = ("_loop = lambda x, y: [max(a + b, 0) for a, b in zip(x.ravel(), y.ravel())]\n"
+                     "def v(x, y):\n    return np.array(_loop(x, y))")
     assert any("comprehension" in v for v in no_loops(rules_source(comprehension), "v"))
     assert no_numpy(rules_source("_b = np.broadcast_shapes\ndef b(a, c):\n    return _b(a, c)"), "b")
     assert no_numpy(rules_source("import numpy as xp\ndef b(a, c, _s=xp.broadcast_shapes):\n    return _s(a, c)"), "b")
@@ -177,16 +197,30 @@ TF = "import tensorflow as tf\n"
 DENSE_FORWARD = "    with tf.GradientTape() as tape:\n        y = tf.matmul(x, W) + b\n"
 TAPE_OK = {
     "returns tape.gradient": "def g(x, W, b):\n" + DENSE_FORWARD + "    return tape.gradient(y, [W, b])",
-    "unpacked then returned": "def g(x, W, b):\n" + DENSE_FORWARD + "    dW, db = tape.gradient(y, [W, b])\n    return dW, db",
-    "persistent tape, then with t": "def g(x, W, b):\n    t = tf.GradientTape(persistent=True)\n    with t:\n        y = x @ W + b\n    return [t.gradient(y, W), t.gradient(y, b)]",
-    "tape in a helper": "def _grads(x, W, b):\n" + DENSE_FORWARD + "    return tape.gradient(y, [W, b])\ndef g(x, W, b):\n    return _grads(x, W, b)",
-    "aliased tape class": "from tensorflow import GradientTape as Recorder\ndef g(x, W, b):\n    with Recorder() as r:\n        y = x @ W + b\n    return list(r.gradient(y, (W, b)))",
+    "unpacked then returned": "def g(x, W, b):\n" + DENSE_FORWARD + "    dW, db = tape.gradient(y, [W, b])\n"
+                                                                    "    return dW, db",
+    "persistent tape, then with t": "def g(x, W, b):\n    t = tf.GradientTape(persistent=True)\n    with t:\n"
+                                    "        y = x @ W + b\n    return [t.gradient(y, W), t.gradient(y, b)]",
+    "tape in a helper": "def _grads(x, W, b):\n" + DENSE_FORWARD + "    return tape.gradient(y, [W, b])\n"
+                                                                   "def g(x, W, b):\n    return _grads(x, W, b)",
+    "aliased tape class": "from tensorflow import GradientTape as Recorder\ndef g(x, W, b):\n"
+                          "    with Recorder() as r:\n        y = x @ W + b\n    return list(r.gradient(y, (W, b)))",
 }
 TAPE_BAD = {
-    "closed form beside an unused tape": ("def g(x, W, b):\n" + DENSE_FORWARD + "    return [tf.matmul(x, tf.ones_like(y), transpose_a=True), tf.fill(b.shape, 2.0)]", "returns values not computed"),
-    "one closed-form element": ("def g(x, W, b):\n" + DENSE_FORWARD + "    dW = tape.gradient(y, W)\n    return [dW, tf.ones_like(b)]", "returns values not computed"),
-    "target computed after the block": ("def g(x, W, b):\n    with tf.GradientTape() as tape:\n        tape.watch(W)\n    y = x @ W + b\n    return tape.gradient(y, [W, b])", "records no target"),
-    "target not from the inputs": ("def g(x, W, b):\n    with tf.GradientTape() as tape:\n        y = tf.constant(1.0)\n    return tape.gradient(y, [W, b])", "records no target"),
+    "closed form beside an unused tape": ("def g(x, W, b):\n" + DENSE_FORWARD + "    return [tf.matmul(x, "
+                                                                                "tf.ones_like(y), transpose_a=True), "
+                                                                                "tf.fill(b.shape, 2.0)]", "returns "
+                                                                                                          "values not "
+                                                                                                          "computed"),
+    "one closed-form element": ("def g(x, W, b):\n" + DENSE_FORWARD + "    dW = tape.gradient(y, W)\n"
+                                                                      "    return [dW, tf.ones_like(b)]", "returns "
+                                                                                                          "values not "
+                                                                                                          "computed"),
+    "target computed after the block": ("def g(x, W, b):\n    with tf.GradientTape() as tape:\n        tape.watch(W)\n"
+                                        "    y = x @ W + b\n    return tape.gradient(y, [W, b])", "records no target"),
+    "target not from the inputs": ("def g(x, W, b):\n    with tf.GradientTape() as tape:\n"
+                                   "        y = tf.constant(1.0)\n    return tape.gradient(y, [W, b])", "records no "
+                                                                                                        "target"),
     "no tape at all": ("def g(x, W, b):\n    return [x, b]", "opens no tf.GradientTape"),
 }
 
@@ -206,14 +240,20 @@ SGD_LOSS = "    with tf.GradientTape() as tape:\n        loss = tf.reduce_mean(t
 
 
 def test_applied_gradients_must_be_the_tapes():
-    assign = "def s(W, b, x, y, lr):\n" + SGD_LOSS + "    grads = tape.gradient(loss, [W, b])\n    W.assign_sub(lr * grads[0])\n    b.assign_sub(lr * grads[1])\n    return float(loss)"
-    optimizer = "def s(W, b, x, y, lr):\n" + SGD_LOSS + "    grads = tape.gradient(loss, [W, b])\n    tf.keras.optimizers.SGD(lr).apply_gradients(zip(grads, [W, b]))\n    return float(loss)"
-    closed = "def s(W, b, x, y, lr):\n" + SGD_LOSS + "    g = tape.gradient(loss, [W, b])\n    W.assign_sub(lr * tf.matmul(x, x @ W + b - y, transpose_a=True))\n    b.assign_sub(lr * g[1])\n    return float(loss)"
+    head = "def s(W, b, x, y, lr):\n" + SGD_LOSS
+    assign = head + ("    grads = tape.gradient(loss, [W, b])\n    W.assign_sub(lr * grads[0])\n"
+                     "    b.assign_sub(lr * grads[1])\n    return float(loss)")
+    optimizer = head + ("    grads = tape.gradient(loss, [W, b])\n"
+                        "    tf.keras.optimizers.SGD(lr).apply_gradients(zip(grads, [W, b]))\n    return float(loss)")
+    closed = head + ("    g = tape.gradient(loss, [W, b])\n"
+                     "    W.assign_sub(lr * tf.matmul(x, x @ W + b - y, transpose_a=True))\n"
+                     "    b.assign_sub(lr * g[1])\n    return float(loss)")
     nothing = "def s(W, b, x, y, lr):\n" + SGD_LOSS + "    return float(loss)"
     assert uses_gradient_tape(rules_source(TF + assign), "s", applies=True) == []
     assert uses_gradient_tape(rules_source(TF + optimizer), "s", applies=True) == []
     violations = uses_gradient_tape(rules_source(TF + closed), "s", applies=True)
-    assert len(violations) == 1 and violations[0].startswith("`W.assign_sub(lr * tf.matmul(") and "(line 7) applies" in violations[0]
+    assert len(violations) == 1 and violations[0].startswith("`W.assign_sub(lr * tf.matmul(")
+    assert "(line 7) applies" in violations[0]
     assert "updates no variable" in uses_gradient_tape(rules_source(TF + nothing), "s", applies=True)[0]
 
 
@@ -276,7 +316,8 @@ def test_code_run_at_load_counts_against_the_functions_it_belongs_to():
 STATELESS = {
     "local containers": "def f(x):\n    out = np.zeros(x.shape)\n    rows = []\n    for i in range(3):\n"
                         "        out[i] = 1\n        rows.append(i)\n    return out",
-    "a closure over a local": "def f(x):\n    acc = []\n    def add(v):\n        acc.append(v)\n    add(1)\n    return x",
+    "a closure over a local": "def f(x):\n    acc = []\n    def add(v):\n        acc.append(v)\n    add(1)\n"
+                              "    return x",
     "a read-only default": "def f(x, axes=[0, 1]):\n    return x.transpose(axes)",
     "numpy's own functions": "def f(x, y):\n    return np.add(x, y, out=np.empty_like(x))",
     "a module-level constant read": "TABLE = [1, 2, 3]\ndef f(x):\n    return x * TABLE[0]",

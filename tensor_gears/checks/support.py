@@ -14,7 +14,8 @@ from ..errors import CheckFailed, NotJudged
 from ..student_code import Other, Outcome, StudentCode, Tensor, View
 
 # The timing checks judge only a function that depends on its inputs alone (source_rules.state).
-TIMED_ALONE = "not judged: the timing measures what a call does with its inputs alone, and this code keeps or reads more"
+TIMED_ALONE = ("not judged: the timing measures what a call does with its inputs alone, and this code keeps or "
+               "reads more")
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,9 @@ def flatten_works(student, rng):
     expect_working(student, "flatten_images", ("images",), [images], images.reshape(3, 8))
 
 
-@check("hidden_flatten_images", 2, "the (n, h * w) array in row-major order with the dtype of images, on new stacks including n = 0, uint8, int and float dtypes")
+@check("hidden_flatten_images", 2,
+       "the (n, h * w) array in row-major order with the dtype of images, on new stacks including n = 0, uint8, "
+       "int and float dtypes")
 def check_flatten_values(student, rng):
     for shape, dtype in STACKS:
         verify_flatten(student, random_array(rng, shape, dtype))
@@ -48,10 +50,12 @@ def check_flatten_view(student, rng):
                **about(label))
 
 
-@check("hidden_flatten_images", 1, "values on stacks that are not contiguous (a transposed or strided view), where a copy is fine")
+@check("hidden_flatten_images", 1,
+       "values on stacks that are not contiguous (a transposed or strided view), where a copy is fine")
 def check_flatten_non_contiguous(student, rng):
     verify_flatten(student, View(random_array(rng, (4, 3, 5), np.uint8), ["T"]))
-    verify_flatten(student, View(random_array(rng, (3, 4, 10), np.float64), [[(None, None), (None, None), (None, None, 2)]]))
+    every_other_column = [[(None, None), (None, None), (None, None, 2)]]
+    verify_flatten(student, View(random_array(rng, (3, 4, 10), np.float64), every_other_column))
 
 
 @check("hidden_flatten_images", 1, "rejects inputs that are not 3-D (AssertionError or ValueError)")
@@ -75,7 +79,8 @@ def transpose_works(student, rng):
     expect_working(student, "naive_transpose", ("x",), [x], x.T)
 
 
-@check("hidden_naive_transpose", 2, "out[j, i] == x[i, j] with the dtype of x, on new non-square, odd and empty shapes, int and float dtypes")
+@check("hidden_naive_transpose", 2,
+       "out[j, i] == x[i, j] with the dtype of x, on new non-square, odd and empty shapes, int and float dtypes")
 def check_transpose_values(student, rng):
     for shape in [(3, 5), (5, 3), (1, 7), (7, 1), (4, 4), (0, 3), (2, 0)]:
         for dtype in (np.float64, np.int64, np.uint8):
@@ -117,7 +122,8 @@ def verify_batches(student, x, batch_size):
     for index, (batch, wanted) in enumerate(zip(value, expected)):
         where = Call(label.function, label.inputs, f"{label}, batch {index}")
         expect_ndarray(batch, where, wanted.shape)
-        expect(same_values(batch, wanted), f"{where} holds the wrong items (batches are consecutive slices along axis 0)",
+        expect(same_values(batch, wanted), f"{where} holds the wrong items (batches are consecutive slices along axis "
+                                           "0)",
                **about(label))
     return outcome, label, value
 
@@ -126,7 +132,9 @@ def batches_input(rng, length, item_shape=(), dtype=np.float64):
     return random_array(rng, (length,) + item_shape, dtype)
 
 
-@check("hidden_make_batches", 2, "a list of consecutive slices of batch_size items along axis 0, the last one possibly shorter, on new arrays with 1 to 4 axes and several batch sizes")
+@check("hidden_make_batches", 2,
+       "a list of consecutive slices of batch_size items along axis 0, the last one possibly shorter, on new "
+       "arrays with 1 to 4 axes and several batch sizes")
 def check_batches_values(student, rng):
     for length, item_shape, batch_size in [(10, (), 3), (12, (2,), 4), (7, (3, 2), 2), (300, (4, 4), 128),
                                            (5, (1, 2, 3), 1), (9, (), 9)]:

@@ -76,7 +76,9 @@ def gradient_works(student, rng):
         verify_gradient(student, rng, TfVariable, "a trainable variable", (3,), function="exp_mean")
 
 
-@check("hidden_gradient_of", 2, "a trainable float32 tf.Variable of several shapes, with new functions f (polynomials, sin, exp): values of the gradient, shape of x")
+@check("hidden_gradient_of", 2,
+       "a trainable float32 tf.Variable of several shapes, with new functions f (polynomials, sin, exp): values "
+       "of the gradient, shape of x")
 def check_gradient_variable(student, rng):
     for shape, function in [((), "polynomial"), ((4,), "sin_plus_square"), ((2, 3), "exp_mean")]:
         verify_gradient(student, rng, TfVariable, "a trainable variable", shape, function=function)
@@ -192,7 +194,8 @@ def verify_sgd(student, rng, batch, n, m, learning_rate):
     expected_loss = float(np.mean(error ** 2))
     grad_W = -2 * x64.T @ error / error.size
     grad_b = -2 * error.sum(axis=0) / error.size
-    return outcome, label, loss, expected_loss, (W64 - learning_rate * grad_W, b64 - learning_rate * grad_b), (x, y_true)
+    updated = (W64 - learning_rate * grad_W, b64 - learning_rate * grad_b)
+    return outcome, label, loss, expected_loss, updated, (x, y_true)
 
 
 def as_number(loss, label):
@@ -217,7 +220,8 @@ def check_sgd_loss(student, rng):
                f"{label} returned a wrong loss (it must be the mean squared error before the update)", **about(label))
 
 
-@check("hidden_sgd_step", 3, "updates W and b in place (the same variables) by -learning_rate * gradient, for several learning rates")
+@check("hidden_sgd_step", 3,
+       "updates W and b in place (the same variables) by -learning_rate * gradient, for several learning rates")
 def check_sgd_update(student, rng):
     for batch, n, m, rate in [(5, 3, 2, 0.1), (3, 4, 3, 0.01), (8, 2, 2, 0.5)]:
         outcome, label, _, _, (new_W, new_b), _ = verify_sgd(student, rng, batch, n, m, rate)

@@ -117,7 +117,8 @@ class Containment(Configurable):
             cell.outputs.append(error_output("DeadKernelError", f"the kernel died while running this cell: {error}"))
             self.stop("the kernel died in an earlier cell (out of memory, or the code ended the process)", resources)
         else:
-            timeouts = sum(out.get("ename") == "CellTimeoutError" for c in self.nb.cells for out in c.get("outputs", []))
+            timeouts = sum(out.get("ename") == "CellTimeoutError"
+                           for c in self.nb.cells for out in c.get("outputs", []))
             if timeouts >= TIMEOUTS_BEFORE_STOPPING:
                 self.stop(f"{timeouts} cells ran past the {self.timeout} s time limit", resources)
         return cell, resources

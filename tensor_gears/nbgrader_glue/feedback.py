@@ -134,7 +134,7 @@ def described(check: dict, aspect: str | None, nb, function: str) -> dict:
         "passed": passed,
         "aspect": aspect,
         "timing": timing,
-        "why": "" if passed or rule or explained_by_timing else message if judged else message.removeprefix("not judged: "),
+        "why": "" if passed or rule or explained_by_timing else message.removeprefix("" if judged else "not judged: "),
         "why_label": "Why" if judged else "Not judged",
         "note": message if passed and timing is None else "",
         "inputs": [str(text) for text in call.get("inputs", [])] if not passed else [],
@@ -188,7 +188,7 @@ def student_line(nb, function: str, cell_label, line, quote) -> dict | None:
     own = [(index, cell) for index, cell in enumerate(nb.cells) if cell.cell_type == "code"
            and not nbgrader_meta(cell).get("locked") and not cell.get("metadata", {}).get("tensor_gears_summary")]
     own.sort(key=lambda item: (f"cell {item[0] + 1}" != cell_label, grade_id(item[1]) != function))
-    for index, cell in own:
+    for _, cell in own:
         lines = cell.source.splitlines()
         if 0 < line <= len(lines) and fits(lines[line - 1], quote):
             where = "your answer cell" if grade_id(cell) == function else "another cell of yours"

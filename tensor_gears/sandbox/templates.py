@@ -150,7 +150,8 @@ class Template:
     def _request(self, message: dict, fds=()) -> dict:
         try:
             self.control.sendmsg([json.dumps(message).encode()],
-                                 [(socket.SOL_SOCKET, socket.SCM_RIGHTS, struct.pack(f"{len(fds)}i", *fds))] if fds else [])
+                                 [(socket.SOL_SOCKET, socket.SCM_RIGHTS, struct.pack(f"{len(fds)}i", *fds))]
+                                 if fds else [])
         except OSError as error:
             raise TemplateUnavailable(f"the template stopped ({error})") from None
         return self._receive(REQUEST_TIMEOUT)

@@ -88,12 +88,12 @@ def violations(source: Source, nodes: list[ast.AST]) -> list[str]:
             elif isinstance(node, ast.Call):
                 called = source.resolve(node.func).qualified or ""
                 if called in BUILD_CODE:
-                    found.append(source.at(node, f"runs code or reaches names the grader cannot read"))
+                    found.append(source.at(node, "runs code or reaches names the grader cannot read"))
                 elif called in BY_NAME and not all(isinstance(arg, ast.Constant) for arg in node.args[1:2]):
-                    found.append(source.at(node, f"reaches an attribute by a name built at run time"))
+                    found.append(source.at(node, "reaches an attribute by a name built at run time"))
             elif (isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
                   and names_internals(node.value)):
-                found.append(source.at(node, f"names the interpreter's internals"))
+                found.append(source.at(node, "names the interpreter's internals"))
     return unique(found)
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import ast
 import builtins
-import functools
 import math
 from dataclasses import dataclass
 import numpy

@@ -57,8 +57,8 @@ def changed(source: Source, node: ast.AST) -> list[ast.AST]:
     of mutating methods (not a module's functions: `np.add` changes nothing)."""
     if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
         targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
-        return [part for target in targets for part in ast.walk(target) if isinstance(part, (ast.Attribute, ast.Subscript))
-                and isinstance(part.ctx, (ast.Store, ast.Del))]
+        return [part for target in targets for part in ast.walk(target)
+                if isinstance(part, (ast.Attribute, ast.Subscript)) and isinstance(part.ctx, (ast.Store, ast.Del))]
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in MUTATING_METHODS \
             and not source.resolve(node.func.value).qualified:
         return [node.func.value]
@@ -78,11 +78,11 @@ def keeps_state(source: Source, name: str) -> list[str]:
         local = bound_inside(root) | enclosing.get(id(root), set())
         for node in ast.walk(root):
             if isinstance(node, (ast.Global, ast.Nonlocal)):
-                found.append(source.at(node, f"keeps names between calls"))
+                found.append(source.at(node, "keeps names between calls"))
             elif isinstance(node, ast.Call):
                 called = source.resolve(node.func).qualified or ""
                 if called.startswith(CLOCKS):
-                    found.append(source.at(node, f"reads a clock"))
+                    found.append(source.at(node, "reads a clock"))
                 elif called.startswith(PERSISTENT) or called == "open":
                     found.append(source.at(node, f"uses a state that persists between calls (`{called}`)"))
             for decorator in getattr(node, "decorator_list", []):
