@@ -39,7 +39,7 @@ SLOWEST_FIRST = ("test_platform_cgroup_v2.py", "test_platform_userns_restricted.
 
 def pytest_collection_modifyitems(items):
     rank = {REPO / "tests" / name: index for index, name in enumerate(SLOWEST_FIRST)}
-    items.sort(key=lambda item: rank.get(item.path, len(rank)))  # stable: each module keeps its order  # stable: each module keeps its order
+    items.sort(key=lambda item: rank.get(item.path, len(rank)))  # stable: each module keeps its order
 
 
 def make_course(folder: Path) -> Path:

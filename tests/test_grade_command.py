@@ -2,6 +2,7 @@
 (the main job's run, shared with test_autograde) gives the same gradebook, row for row; the
 command shows progress, resumes, regrades, and leaves nothing in the temporary folder."""
 
+import contextlib
 import glob
 import json
 import os
@@ -153,6 +154,7 @@ def test_a_worker_killed_mid_student_costs_a_retry_not_a_grade(tmp_path, account
     if account is None:
         assert any(glob.glob(group) for group in groups), "the worker grading has no box cgroup"
     boxes = worker.children(recursive=True)
+    assert_short_commands(boxes)
     worker.kill()
     stdout, stderr = grading.communicate(timeout=600)
     assert grading.returncode == 0, stdout + stderr[-3000:]
@@ -165,6 +167,20 @@ def test_a_worker_killed_mid_student_costs_a_retry_not_a_grade(tmp_path, account
     assert glob.glob(scratch) == [], "the killed worker's scratch folders (kernels' and children's) are left"
     if account is not None:
         remove(folder)
+
+
+def assert_short_commands(processes: list) -> None:
+    """What `ps` shows of a worker's boxes: short commands that run the box's code by path, no
+    source and no page of bubblewrap options (the launching shells, which become bwrap within
+    milliseconds, are left out)."""
+    commands = []
+    for process in processes:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            commands.append(" ".join(process.cmdline()))
+    boxed = [command for command in commands if command and not command.startswith("/bin/sh -c ")]
+    assert any(command.startswith("bwrap --args ") for command in boxed), commands
+    assert any("/sandbox/code/forkserver.py" in command for command in boxed), commands
+    assert [command for command in boxed if len(command) > 300 or "\n" in command] == []
 
 
 def test_without_a_secret_the_command_refuses_to_grade(tmp_path):
