@@ -13,6 +13,8 @@ from nbgrader.coursedir import CourseDirectory
 from tensor_gears.contract import ASSIGNMENT
 from tensor_gears.exchange import folders
 
+from ..gradebooks import new_gradebook
+
 COURSE = "dl101"
 
 
@@ -55,7 +57,9 @@ def exchange(tmp_path) -> Path:
 def step(cls, exchange: Path, course_root: Path, **coursedir):
     """The exchange step `cls` for the course at `course_root` (its gradebook there), as nbgrader's app makes it."""
     course_root.mkdir(exist_ok=True)
-    directory = CourseDirectory(root=str(course_root), course_id=COURSE, assignment_id=ASSIGNMENT,
-                                db_url=f"sqlite:///{course_root / 'gradebook.db'}", **coursedir)
+    gradebook = course_root / "gradebook.db"
+    db_url = f"sqlite:///{gradebook}" if gradebook.exists() else new_gradebook(gradebook)
+    directory = CourseDirectory(root=str(course_root), course_id=COURSE, assignment_id=ASSIGNMENT, db_url=db_url,
+                                **coursedir)
     return cls(coursedir=directory, authenticator=Authenticator(), root=str(exchange),
                cache=str(course_root / "cache"))
