@@ -4,6 +4,7 @@ by this process's account; and the steps of the exchange on it, as nbgrader's ap
 import grp
 import os
 import pwd
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -35,23 +36,26 @@ def owned(path: Path, name: str) -> Path:
 
 
 @pytest.fixture
-def exchange(tmp_path) -> Path:
+def exchange() -> Path:
     """The exchange root, with the course's folders this account's, in the set-up's modes; the
-    inbound setgid to the grader's group (tg-grader's, so that it differs from this account's)."""
+    inbound setgid to the grader's group (tg-grader's, so that it differs from this account's). It is
+    in a folder every account may enter (pytest's own temporary folders are root's alone)."""
     if os.geteuid() != 0:
         pytest.skip("the exchange's folders belong to several accounts: run as root")
-    root = tmp_path / "exchange"
-    root.mkdir()
-    os.chmod(root, folders.ROOT_MODE)
-    course = root / COURSE
-    course.mkdir()
-    os.chmod(course, folders.COURSE_MODE)
-    for name, mode in folders.SUBFOLDERS.items():
-        (course / name).mkdir()
-        os.chmod(course / name, mode)
-    os.chown(course / "inbound", -1, grp.getgrnam(account("tg-grader").pw_name).gr_gid)
-    os.chmod(course / "inbound", folders.INBOUND_MODE)  # chown clears setgid
-    return root
+    with tempfile.TemporaryDirectory(prefix="tg-unit-exchange-") as folder:
+        os.chmod(folder, 0o755)
+        root = Path(folder) / "exchange"
+        root.mkdir()
+        os.chmod(root, folders.ROOT_MODE)
+        course = root / COURSE
+        course.mkdir()
+        os.chmod(course, folders.COURSE_MODE)
+        for name, mode in folders.SUBFOLDERS.items():
+            (course / name).mkdir()
+            os.chmod(course / name, mode)
+        os.chown(course / "inbound", -1, grp.getgrnam(account("tg-grader").pw_name).gr_gid)
+        os.chmod(course / "inbound", folders.INBOUND_MODE)  # chown clears setgid
+        yield root
 
 
 def step(cls, exchange: Path, course_root: Path, **coursedir):
