@@ -41,6 +41,8 @@ def test_no_verb_an_unknown_verb_or_a_bad_number_is_refused_with_the_usage(capsy
 def test_a_canvas_id_without_its_assignment_is_refused_saying_the_form_expected(capsys):
     said = fails(capsys, "export", "--canvas-id", "4711")
     assert "argument --canvas-id: expected ASSIGNMENT=ID (e.g. tensor_ops=4711), got '4711'" in said
+    assert "got '=4711'" in fails(capsys, "export", "--canvas-id", "=4711")
+    assert "got 'tensor_ops='" in fails(capsys, "export", "--canvas-id", "tensor_ops=")
 
 
 def test_report_and_export_of_a_folder_never_graded_say_so_and_exit_2(capsys, tmp_path):

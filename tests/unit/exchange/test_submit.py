@@ -11,7 +11,7 @@ from nbformat.v4 import new_notebook
 from nbgrader.exchange import ExchangeError
 
 from tensor_gears.contract import ASSIGNMENT
-from tensor_gears.exchange.submit import FILES, FOLDERS, ExchangeSubmit
+from tensor_gears.exchange.submit import ExchangeSubmit
 
 from .conftest import COURSE, account, step
 
@@ -44,7 +44,7 @@ def test_the_submission_is_the_graders_groups_folders_0770_files_0640_nothing_fo
     for entry in entries:
         info = entry.lstat()
         assert info.st_gid == grader_group, entry
-        assert stat.S_IMODE(info.st_mode) == (FOLDERS if entry.is_dir() else FILES), entry
+        assert stat.S_IMODE(info.st_mode) == (0o770 if entry.is_dir() else 0o640), entry
     assert (submission / "data" / "notes.txt").read_text() == "mine"
     cached = tmp_path / "course" / "cache" / COURSE
     assert [path.name for path in cached.iterdir()] == [submission.name.rsplit("+", 1)[0]]

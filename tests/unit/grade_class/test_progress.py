@@ -29,12 +29,14 @@ def test_the_bar_counts_graded_and_failed_students_and_names_at_most_three_runni
         progress.started(student)
     progress.finished("ada", "ok", ok=True)
     progress.finished("bo", "grader failed", ok=False)
+    progress.finished("cy", "ok", ok=True)
     bar = progress.bar()
-    assert bar.startswith("[" + "#" * 15 + "." * 15 + "] 2/4 graded, 1 with problems, ")
+    assert bar.startswith("[" + "#" * 22 + "." * 8 + "] 3/4 graded, 1 with problems, ")
     assert "s left" in bar
-    assert bar.endswith("grading: cy, di, ed")
+    assert bar.endswith("grading: di, ed")
     progress.started("fu")
-    assert progress.bar().endswith("grading: cy, di, ed ...")
+    progress.started("gu")
+    assert progress.bar().endswith("grading: di, ed, fu ...")
 
 
 def test_before_anyone_finishes_the_bar_guesses_no_time_left_and_names_nobody_when_idle():
