@@ -34,3 +34,10 @@ def test_a_cell_with_a_syntax_error_is_skipped_and_named():
     submission = Submission.from_cells([("cell 1", "def f(:\n    pass"), ("cell 2", "def g():\n    return 1")])
     assert [s.node.name for s in submission.statements] == ["g"]
     assert submission.problems == ["cell 1 has a syntax error at line 1, so it was skipped"]
+
+
+def test_alias_assignments_are_kept_in_the_submission():
+    code = "import functools\n_flip = np.transpose\n_add = functools.partial(np.add)\n_x = np.zeros(3)\n"
+    kept = [statement.code.strip() for statement in Submission.from_source(code).statements]
+    assert "_flip = np.transpose" in kept and "_add = functools.partial(np.add)" in kept
+    assert "_x = np.zeros(3)" not in kept
