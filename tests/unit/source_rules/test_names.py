@@ -3,7 +3,9 @@ and it cannot loop."""
 
 import ast
 
-from tensor_gears.source_rules import loops_only, no_loops, no_numpy, uses_gradient_tape
+from tensor_gears.source_rules import Source, loops_only, no_loops, no_numpy, uses_gradient_tape
+from tensor_gears.source_rules.names import Target
+from tensor_gears.submission import Submission
 
 from .sources import rules_source
 
@@ -70,3 +72,46 @@ def test_cyclic_aliases_do_not_crash_the_rules():
     assert loops_only(source, "f", {"x": 2}) == []
     assert no_loops(source, "f") == [] and no_numpy(source, "f") == []
     assert uses_gradient_tape(source, "f")
+
+
+def test_a_star_import_of_numpy_binds_its_names_until_rebound():
+    assert resolved("from numpy import *\ndef f(x):\n    return maximum(x, 0)")["maximum"].qualified == "numpy.maximum"
+    before = "maximum = print\nfrom numpy import *\ndef f(x):\n    return maximum(x, 0)"
+    assert resolved(before)["maximum"].qualified == "numpy.maximum"
+    after = "from numpy import *\nmaximum = print\ndef f(x):\n    return maximum(x, 0)"
+    assert resolved(after)["maximum"].qualified == "print"
+
+
+def test_a_relative_import_is_opaque():
+    assert resolved("from .helpers import relu\ndef f(x):\n    return relu(x)")["relu"] == Target()
+
+
+def test_a_function_body_sees_the_last_binding():
+    assert resolved("g = np.add\ndef f(x):\n    return g(x)\ng = max")["g"].qualified == "max"
+
+
+def test_a_name_declared_global_is_the_modules_not_the_enclosing_functions():
+    code = ("g = np.add\ndef f(x):\n    def inner():\n        global g\n        return g(x)\n    g = max\n"
+            "    return inner()")
+    source = rules_source(code)
+    inner = source.function("f").body[0]
+    assert source.resolve(inner.body[-1].value.func).qualified == "numpy.add"
+
+
+def test_the_graders_callee_is_bound_after_the_submission_loads():
+    code = "def naive_vector_dot(a, b):\n    return 0\ndef f(x):\n    return naive_vector_dot(x, x)"
+    source = Source(Submission.from_source(code).statements, provided=("naive_vector_dot",))
+    call = source.function("f").body[-1].value
+    assert source.resolve(call.func).qualified == "grader.naive_vector_dot"
+
+
+def test_reachable_follows_helpers_and_load_time_takes_decorators_defaults_and_class_bodies():
+    source = rules_source("def deco(h):\n    return h\ndef helper():\n    return 1\ndef unused():\n    return 2\n"
+                          "@deco\ndef f(x, d=helper()):\n    def inner():\n        return 2\n    return x\n"
+                          "class C:\n    y = helper()\n")
+    assert [node.name for node in source.reachable("f")] == ["f", "helper", "deco"]
+    loaded = source.load_time(source.statements)
+    assert {node.name for node in loaded if hasattr(node, "name")} == {"deco", "helper"}
+    assert any(isinstance(node, ast.Assign) for node in loaded)  # the class body's statement
+    f = source.function("f")
+    assert source.names.is_nested(f.body[0]) and not source.names.is_nested(f)

@@ -26,3 +26,17 @@ def test_no_loops_and_no_numpy_follow_aliases():
     assert any("comprehension" in v for v in no_loops(rules_source(comprehension), "v"))
     assert no_numpy(rules_source("_b = np.broadcast_shapes\ndef b(a, c):\n    return _b(a, c)"), "b")
     assert no_numpy(rules_source("import numpy as xp\ndef b(a, c, _s=xp.broadcast_shapes):\n    return _s(a, c)"), "b")
+
+
+def test_no_numpy_flags_an_import_of_numpy_even_unused():
+    found = no_numpy(rules_source("def b(a, c):\n    from numpy import linalg\n    return tuple(a)"), "b")
+    assert found == ["`from numpy import linalg` (line 3) imports NumPy"]
+
+
+def test_no_loops_names_each_kind_of_loop_and_its_line():
+    while_loop = "def v(x, y):\n    while False:\n        pass\n    return x + y"
+    assert no_loops(rules_source(while_loop), "v") == ["a `while` loop (line 3)"]
+    recursive = "def v(x, y):\n    return x + y if x.ndim == 0 else v(x[0], y[0])"
+    assert no_loops(rules_source(recursive), "v") == ["a recursive call `v(x[0], y[0])` (line 3)"]
+    dynamic = "def v(x, y):\n    return eval('x + y')"
+    assert no_loops(rules_source(dynamic), "v") == ["`eval('x + y')` (line 3) runs code the grader cannot read"]
