@@ -70,7 +70,11 @@ def test_objects_never_cross_as_pickles():
 
 def malformed():
     good = body(frame_bytes({"a": 1}, [b"xy"]))
+    yield "empty", b""
+    yield "shorter than its part count", b"\x00\x00"
     yield "no parts", struct.pack(">I", 0)
+    yield "fewer parts than counted", struct.pack(">I", 3) + good[4:]  # good holds 2
+    yield "a part size cut short", struct.pack(">I", 1) + b"\x00\x00"
     yield "too many parts", struct.pack(">I", protocol.MAX_BLOBS + 2)
     yield "a part longer than the frame", good[:-1]
     yield "a part beyond the limit", struct.pack(">I", 1) + struct.pack(">Q", MAX_BLOB + 1)
