@@ -55,6 +55,11 @@ def test_without_a_secret_grading_is_refused_and_told_what_to_set(no_secret):
         course_secret()
 
 
+def test_the_refusal_names_the_secret_file_that_was_looked_for(no_secret):
+    with pytest.raises(NoSecret, match=f"write it to {no_secret} "):
+        course_secret()
+
+
 def test_the_secret_comes_from_the_environment_then_the_file_then_the_allowed_default(no_secret, monkeypatch):
     monkeypatch.setenv(ALLOW_DEFAULT, "1")
     assert course_secret() == DEFAULT_SECRET
