@@ -41,7 +41,7 @@ def course_secret() -> str:
     if os.environ.get(ALLOW_DEFAULT) == "1":
         return DEFAULT_SECRET
     raise NoSecret("no course secret is set, so students could compute their hidden inputs: set "
-                   f"TENSOR_GEARS_SECRET or write it to {SECRET_FILE} (or set {ALLOW_DEFAULT}=1 to "
+                   f"TENSOR_GEARS_SECRET or write it to {path} (or set {ALLOW_DEFAULT}=1 to "
                    "grade with the public default, for tests and demos only)")
 
 
