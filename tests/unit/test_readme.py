@@ -1,4 +1,5 @@
-"""The README's table of settings lists exactly the package's configurable traits, with their defaults."""
+"""The README's tables stay true: the settings are the package's traits with their defaults, and every
+module has a unit test at its mirrored path or is listed with the integration tests that cover it."""
 
 import importlib
 import inspect
@@ -52,3 +53,19 @@ def test_every_trait_is_in_the_readme_with_its_default():
 def test_the_readme_lists_no_setting_the_package_lacks():
     extra = set(readme_settings()) - set(package_traits()) - {"Execute.timeout"}
     assert not extra, f"README lists settings no module declares: {sorted(extra)}"
+
+
+def test_every_module_has_a_unit_test_or_is_listed_as_covered_elsewhere():
+    package = REPO / "tensor_gears"
+    table = (REPO / "README.md").read_text().split("**The tests.**", 1)[1].split("\n\n", 2)[1]
+    rows = [row.split("|")[1] for row in table.splitlines()[2:]]  # the first column, past the header
+    listed = {name.replace("<notebook>", "*") for row in rows for name in re.findall(r"`([\w/<>]+\.py)`", row)}
+    for module in sorted(package.rglob("*.py")):
+        relative = module.relative_to(package)
+        if module.name in ("__init__.py", "__main__.py") or "students" in relative.parts:
+            continue
+        mirrored = REPO / "tests" / "unit" / relative.parent / f"test_{module.name}"
+        covered = any(relative.match(pattern) for pattern in listed)
+        assert mirrored.exists() != covered, (
+            f"{relative}: {'both a unit test and ' if covered else 'neither a unit test nor '}"
+            "a row in the README's list of modules without one")
