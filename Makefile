@@ -12,7 +12,7 @@ RUN := PATH="$(BIN):$$PATH" PYTHONDONTWRITEBYTECODE=1
 # What the commands generate goes below build/, the course staff's alone (tensor_gears/private.py).
 PRIVATE := $(RUN) $(BIN)/python -m tensor_gears.private
 
-.PHONY: setup accounts private sandbox postgres browser proxy machines courses hub grade-sample test release tidy benchmark student-lab
+.PHONY: setup accounts private sandbox postgres browser proxy machines courses hub grade-sample test check release tidy benchmark student-lab
 
 setup: $(READY) sandbox accounts private postgres browser proxy machines
 
@@ -80,7 +80,14 @@ grade-sample: $(READY) sandbox
 	$(RUN) $(BIN)/python -m tensor_gears.sample_class
 
 test: setup
+	$(BIN)/ruff check --quiet .
 	$(RUN) $(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder --durations=30
+
+# The fast lane for a developer's loop: the linter and the unit tests (tests/unit/, named after the
+# modules they test; no kernel, no box, no server), in seconds. `make test` runs them too.
+check: $(READY)
+	$(BIN)/ruff check --quiet .
+	$(RUN) $(BIN)/python -m pytest -q tests/unit
 
 release: $(READY)
 	$(RUN) $(BIN)/python -m tensor_gears.release

@@ -13,6 +13,14 @@ from pathlib import Path
 from .contract import ASSIGNMENT, TOTAL_POINTS
 
 
+def canvas_id(text: str) -> tuple[str, str]:
+    """ASSIGNMENT=ID, as --canvas-id takes it."""
+    assignment, equals, number = text.partition("=")
+    if not (assignment and equals and number):
+        raise argparse.ArgumentTypeError(f"expected ASSIGNMENT=ID (e.g. {ASSIGNMENT}=4711), got {text!r}")
+    return assignment, number
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="tensor-gears", description=__doc__)
     verbs = top.add_subparsers(dest="verb", required=True)
@@ -49,7 +57,7 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("course", nargs="?", default=".", type=Path, help="the graded course folder; default: here")
     export.add_argument("--id-column", choices=("sis_login_id", "sis_user_id", "id"), default="sis_login_id",
                         help="the Canvas column that gets the nbgrader student id (default: %(default)s)")
-    export.add_argument("--canvas-id", action="append", default=[], metavar="ASSIGNMENT=ID",
+    export.add_argument("--canvas-id", action="append", default=[], type=canvas_id, metavar="ASSIGNMENT=ID",
                         help="the Canvas assignment ID of an nbgrader assignment (repeatable; the number in the "
                              "assignment's Canvas address): its column is titled 'ASSIGNMENT (ID)', as Canvas's "
                              "export titles it, so the import updates that assignment instead of creating one")
@@ -89,7 +97,7 @@ def export(args) -> int:
     from .class_report.exports import export as export_grades
 
     try:
-        canvas_ids = dict(pair.split("=", 1) for pair in args.canvas_id)
+        canvas_ids = dict(args.canvas_id)
         exported = export_grades(args.course, args.db_url, args.id_column, canvas_ids)
     except Exception as error:
         print(f"tensor-gears export: export failed: {error}", file=sys.stderr)
@@ -119,7 +127,8 @@ def grade(args) -> int:
         execution = course.execution()
         settings = Settings(secret=course_secret(), cell_timeout=args.cell_timeout or execution.timeout,
                             output_limit=execution.output_limit, report_limit=execution.report_limit,
-                            call_time_limit=course.hidden_checks().call_time_limit)
+                            kernels=execution.kernels, call_time_limit=course.hidden_checks().call_time_limit,
+                            limits=course.box_limits())
     except Exception as error:
         print(f"tensor-gears grade: grading refused: {error}", file=sys.stderr)
         return 2
@@ -167,7 +176,8 @@ def status_line(course, student: str, report: dict, trouble: list[str]) -> str:
     path = course.folder("autograded", student) / "results.json"
     score = json.loads(path.read_text())["score"] if path.exists() else 0
     seconds = report.get("seconds", 0.0)
-    return f"{score:>5g}/{TOTAL_POINTS}  {seconds:5.1f} s" + (f"  ({len(trouble)} problem{'s' * (len(trouble) > 1)})" if trouble else "")
+    problems = f"  ({len(trouble)} problem{'s' * (len(trouble) > 1)})" if trouble else ""
+    return f"{score:>5g}/{TOTAL_POINTS}  {seconds:5.1f} s" + problems
 
 
 if __name__ == "__main__":

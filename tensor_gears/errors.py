@@ -6,7 +6,17 @@ class TensorGearsError(Exception):
 
 
 class CheckFailed(TensorGearsError, AssertionError):
-    """A check did not pass; the message is for the student (no hidden inputs or answers)."""
+    """A check did not pass; the message is for the student (no hidden inputs or answers), and
+    `details` say the same as data (grading.CheckResult's fields: the call that failed, what it
+    returned instead, the rule broken, how the box stopped the code)."""
+
+    def __init__(self, message: str, **details):
+        super().__init__(message)
+        self.details = details
+
+
+class NotJudged(CheckFailed):
+    """A check could not judge its property: the function failed first on a plain input."""
 
 
 class ChildError(TensorGearsError):

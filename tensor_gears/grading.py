@@ -17,7 +17,7 @@ import pytest
 from . import reference
 from .checks import CHECKS_DIR, check_marker
 from .contract import ASSIGNMENT, tasks_of
-from .errors import CheckFailed, GraderError
+from .errors import CheckFailed, GraderError, NotJudged
 from .sandbox.process import Child
 from .secret import course_secret, rng_for
 from .source_rules import Source, inspects_grader
@@ -30,12 +30,20 @@ PROVIDED_CALLEES = {"03_tensor_product": ("naive_vector_dot",)}
 
 @dataclass
 class CheckResult:
+    """One check's outcome: its verdict, the sentence the student reads, and the same as data."""
+
     name: str  # the check function, e.g. check_naive_relu_loops_only
     description: str
     points: float
     passed: bool
     message: str = ""  # why it failed, or what was measured when it passed
-    figures: dict = field(default_factory=dict)  # measured numbers, e.g. {"ratio": 390.2, "threshold": 20}
+    judged: bool = True  # False: not judged, the function failed first on a plain input
+    call: dict | None = None  # the call that failed: {"function", "inputs": ["x: (3, 4) float64", ...]}
+    returned: dict | None = None  # what came back instead: {"what": "type" | "shape" | "dtype", "got", "wanted"}
+    raised: str | None = None  # the exception the student's code raised
+    rule: dict | None = None  # the rule broken: {"name", "violations": [{"text", "cell", "line", "quote"}]}
+    measured: dict | None = None  # a timing: {"kind": "speedup" | "budget", "ratio", "threshold", "rounds", ...}
+    stopped: str | None = None  # how the box stopped the code: "killed by SIGKILL", "stopped at the 10 s time limit"
 
 
 @dataclass
@@ -89,7 +97,7 @@ class GradingSession:
     @pytest.fixture
     def source(self) -> Source:
         if self.rules is None:
-            self.rules = Source(self.submission, provided=self.provided)
+            self.rules = Source(self.submission.statements, provided=self.provided)
         return self.rules
 
     @pytest.fixture(autouse=True)
@@ -107,9 +115,9 @@ class GradingSession:
 
     @pytest.fixture
     def measured(self, request):
-        """measured(message, **figures): what a check measured, shown to the student pass or fail."""
-        def note(message: str, **figures):
-            self.notes[request.node.nodeid] = (message, figures)
+        """measured(message, **measurement): what a check measured, shown to the student pass or fail."""
+        def note(message: str, **measurement):
+            self.notes[request.node.nodeid] = (message, measurement)
         return note
 
     @pytest.fixture
@@ -148,16 +156,19 @@ class GradingSession:
 
     def record(self, meta: dict, nodeid: str, excinfo):
         cell = meta["cell"]
-        note, figures = self.notes.get(nodeid, ("", {}))
+        note, measurement = self.notes.get(nodeid, ("", {}))
+        details = {}
         if excinfo is None:
             passed, message = True, note
         elif isinstance(excinfo.value, CheckFailed):
             passed, message = False, str(excinfo.value)
+            details = dict(excinfo.value.details, judged=not isinstance(excinfo.value, NotJudged))
         else:
             passed, message = False, "the grader could not finish this check"
             self.crashes.append(f"hidden check {nodeid} crashed:\n{excinfo.getrepr(style='long')}")
         self.results.setdefault(cell, CellResult(cell, 0)).checks.append(
-            CheckResult(nodeid.rsplit("::", 1)[-1], meta["description"], meta["points"], passed, message, figures)
+            CheckResult(nodeid.rsplit("::", 1)[-1], meta["description"], meta["points"], passed, message,
+                        measured=measurement or None, **details)
         )
 
     def close(self):

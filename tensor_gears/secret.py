@@ -9,8 +9,8 @@ The secret comes from the environment variable TENSOR_GEARS_SECRET, or from the 
 by TENSOR_GEARS_SECRET_FILE (default ~/.config/tensor-gears/secret), both outside the
 repository, so students cannot compute their inputs beforehand. Without either, grading
 refuses to start, unless TENSOR_GEARS_ALLOW_DEFAULT_SECRET=1 says to use the documented
-public default below (the test suite and the sample class do). The same student, assignment and secret always give the same inputs, so a regrade
-reproduces.
+public default below (the test suite and the sample class do). The same student, assignment
+and secret always give the same inputs, so a regrade reproduces.
 """
 
 import hashlib
@@ -41,7 +41,7 @@ def course_secret() -> str:
     if os.environ.get(ALLOW_DEFAULT) == "1":
         return DEFAULT_SECRET
     raise NoSecret("no course secret is set, so students could compute their hidden inputs: set "
-                   f"TENSOR_GEARS_SECRET or write it to {SECRET_FILE} (or set {ALLOW_DEFAULT}=1 to "
+                   f"TENSOR_GEARS_SECRET or write it to {path} (or set {ALLOW_DEFAULT}=1 to "
                    "grade with the public default, for tests and demos only)")
 
 

@@ -21,4 +21,5 @@ def read_sections(text: str) -> list[Section]:
     """The sections of `text`, in order."""
     headers = list(HEADER.finditer(text))
     ends = [header.start() for header in headers[1:]] + [len(text)]
-    return [Section(h.group(1), h.group(2).strip(), text[h.end():end].strip("\n") + "\n") for h, end in zip(headers, ends)]
+    return [Section(h.group(1), h.group(2).strip(), text[h.end():end].strip("\n") + "\n")
+            for h, end in zip(headers, ends)]

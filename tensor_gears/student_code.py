@@ -195,7 +195,8 @@ class StudentCode:
                                        "callees": {name: self.callees[name] for name in key}}, timeout=60)
         except ChildError as error:
             child.close()
-            raise CheckFailed(f"loading your definitions for `{function}` failed: {describe_child_error(error)}") from None
+            said = describe_child_error(error)
+            raise CheckFailed(f"loading your definitions for `{function}` failed: {said}") from None
         self.load_errors[key] = [str(e) for e in header.get("errors", [])][:5]
         return child
 
@@ -205,7 +206,8 @@ class StudentCode:
 
     def request(self, function: str, header: dict, blobs=(), timeout=None, cpu_limit=None):
         if self.hangs.get(function, 0) >= HANGS_BEFORE_GIVING_UP:
-            raise CheckFailed(f"not run: earlier calls of `{function}` ran past the time limit")
+            raise CheckFailed(f"not run: earlier calls of `{function}` ran past the time limit",
+                              stopped="stopped at the time limit")
         key = self.callees_for(function)
         child = self.child(function)
         try:
@@ -221,17 +223,22 @@ class StudentCode:
             child.close()
             raise
 
-    def call(self, function: str, *args, label: str = "") -> Outcome:
-        """Call `function(*args)` in its child, within the time limit; return what it did."""
+    def call(self, function: str, *args, label=None) -> Outcome:
+        """Call `function(*args)` in its child, within the time limit; return what it did.
+        `label`: how the check names the call (checks.support.Call), for its messages."""
         blobs: list[bytes] = []
         header = {"op": "call", "function": function, "args": [encode_input(arg, blobs) for arg in args]}
-        where = f"`{function}({label})`" if label else f"`{function}`"
+        where = str(label) if label else f"`{function}`"
+        call = {"call": label.as_data()} if hasattr(label, "as_data") else {}
         try:
             reply, result_blobs = self.request(function, header, blobs)
         except ChildTimeout:
-            raise CheckFailed(f"{where} did not finish within {self.call_time_limit:g} s and was stopped") from None
+            limit = f"{self.call_time_limit:g} s"
+            raise CheckFailed(f"{where} did not finish within {limit} and was stopped", **call,
+                              stopped=f"stopped at the {limit} time limit") from None
         except ChildError as error:
-            raise CheckFailed(f"{where}: {describe_child_error(error)}") from None
+            said = describe_child_error(error)
+            raise CheckFailed(f"{where}: {said}", **call, stopped=stopped_how(said)) from None
         self.raise_if_unusable(function, reply)
         try:
             outcome = Outcome(
@@ -248,7 +255,7 @@ class StudentCode:
                 outcome.sharing = sharing(reply.get("sharing"))
                 outcome.writeable = reply["result"].get("writeable") is True
         except (ValueError, KeyError, IndexError, TypeError) as error:
-            raise CheckFailed(f"{where} gave back a value the grader cannot read ({error})") from None
+            raise CheckFailed(f"{where} gave back a value the grader cannot read ({error})", **call) from None
         return outcome
 
     def raise_if_unusable(self, function: str, reply: dict):
@@ -281,3 +288,8 @@ def sharing(report) -> list:
 
 def describe_child_error(error: ChildError) -> str:
     return str(error) or "the process running your code failed"
+
+
+def stopped_how(said: str) -> str:
+    """What happened to the process, from what describe_child_error said: "killed by SIGKILL (out of memory?)"."""
+    return said.removeprefix("the process running your code ").removeprefix("was ")

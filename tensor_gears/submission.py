@@ -82,7 +82,7 @@ class Submission:
     def definition(self, name: str) -> ast.AST | None:
         """What `name` is defined as once the statements have run (a function, a class or a
         lambda, through aliases), or None."""
-        return Source(self).function(name)
+        return Source(self.statements).function(name)
 
     def imports(self, module: str) -> bool:
         """Whether a statement imports `module` or something in it."""

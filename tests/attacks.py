@@ -120,7 +120,8 @@ with open("filler", "wb") as out:
     "attacks_the_grader": """
 import os, signal
 home, victim = {home!r}, {victim}
-for path in [os.path.join(home, ".config/tensor-gears/secret"), f"/proc/{{victim}}/environ", f"/proc/{{victim}}/cmdline"]:
+for path in [os.path.join(home, ".config/tensor-gears/secret"), f"/proc/{{victim}}/environ",
+             f"/proc/{{victim}}/cmdline"]:
     try:
         print(path, open(path).read())
     except OSError as error:
@@ -149,7 +150,8 @@ os.environ["TRACE"] = builtins.trace = mark
     "seeks_traces": """
 import builtins, glob, json, os, socket
 traces = []
-for path in glob.glob("/tmp/**", recursive=True) + glob.glob("/dev/shm/*") + glob.glob(os.path.expanduser("~/**"), recursive=True) + glob.glob("/sandbox/**", recursive=True):
+for path in (glob.glob("/tmp/**", recursive=True) + glob.glob("/dev/shm/*")
+             + glob.glob(os.path.expanduser("~/**"), recursive=True) + glob.glob("/sandbox/**", recursive=True)):
     try:
         if os.path.isfile(path) and b"an-earlier-kernel" in open(path, "rb").read():
             traces.append(path)
@@ -308,7 +310,8 @@ def stage(course: Path, home: Path, victim_pid: int, listener: socket.socket) ->
     for name, code in KERNEL_ATTACKS.items():
         add_cell(submit(course, f"k_{name}", correct, (NOTEBOOK,)),
                  code.format(port=port, home=str(home), victim=victim_pid) if "{" in code else code)
-    submit(course, "k_child_attack", {**correct, "flatten_images": solution("flatten_images") + CHILD_ATTACK}, (NOTEBOOK,))
+    attacking = {**correct, "flatten_images": solution("flatten_images") + CHILD_ATTACK}
+    submit(course, "k_child_attack", attacking, (NOTEBOOK,))
     links = submit(course, "k_symlinks", correct, (NOTEBOOK,))
     (links / "notes.txt").symlink_to(course / "source" / ASSIGNMENT / f"{NOTEBOOK}.ipynb")
     (links / "checks.txt").symlink_to("/proc/self/environ")

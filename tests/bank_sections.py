@@ -12,7 +12,8 @@ from tensor_gears.sections import read_sections
 
 BANK = Path(__file__).resolve().parent / "bank"
 PRELUDES = {
-    "05_gradient_tape": 'import os\nos.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"\nimport numpy as np\nimport tensorflow as tf\n',
+    "05_gradient_tape": 'import os\nos.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"\nimport numpy as np\n'
+                        'import tensorflow as tf\n',
 }
 DEFAULT_PRELUDE = "import numpy as np\n"
 FAILS = re.compile(r"^# fails: (.+)$", re.M)

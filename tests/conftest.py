@@ -43,9 +43,9 @@ LAST = ("test_platform_userns_restricted.py",)
 
 
 def pytest_collection_modifyitems(items):
-    rank = {name: index for index, name in enumerate(SLOWEST_FIRST)}
-    rank.update({name: len(rank) + 1 + index for index, name in enumerate(LAST)})
-    items.sort(key=lambda item: rank.get(item.path.name, len(SLOWEST_FIRST)))  # stable: each module keeps its order
+    rank = {REPO / "tests" / name: index for index, name in enumerate(SLOWEST_FIRST)}
+    rank.update({REPO / "tests" / name: len(rank) + 1 + index for index, name in enumerate(LAST)})
+    items.sort(key=lambda item: rank.get(item.path, len(SLOWEST_FIRST)))  # stable: each module keeps its order
 
 
 def make_course(folder: Path) -> Path:

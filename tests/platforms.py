@@ -81,7 +81,8 @@ def graded_in_container(folder: Path, accounts: tuple[str, ...], options: tuple[
     share.mkdir()
     command = ["podman", "--runtime", "runc", "run", "--rm", "--network=none", "--ulimit", "nofile=1024:1024",
                "--ulimit", "nproc=4096:4096", "--tmpfs", "/tmp:mode=1777,notmpcopyup", "-v", f"{folder}:{folder}",
-               *options, "--rootfs", "/:O", "sh", "-c", f"{SCENARIOS} {course} {share / 'report.json'} container={','.join(accounts)}"]
+               *options, "--rootfs", "/:O", "sh", "-c", f"{SCENARIOS} {course} {share / 'report.json'} "
+                                                        f"container={','.join(accounts)}"]
     run = subprocess.run(command, capture_output=True, text=True, timeout=1200)
     report_path = share / "report.json"
     assert report_path.exists(), f"the container wrote no report (exit {run.returncode}): {run.stderr[-3000:]}"

@@ -4,7 +4,7 @@ the later run uses plain `nbgrader autograde tensor_ops`."""
 
 import pytest
 
-from .attacks import *  # noqa: F401,F403 (the checks, collected here)
+from .attacks import *  # noqa: F403 (the checks, collected here)
 from .attacks import GRADE, graded_attacks
 
 

@@ -55,7 +55,8 @@ def test_every_sample_student_lands_in_the_gradebook_with_its_expected_total(sam
     assert sorted(EXPECTED) == student_names()
     for student, expected in EXPECTED.items():
         graded = scores(course, student)
-        assert set(graded) == {cell for task in TASKS for cell in (task.test_id, *(h.grade_id for h in task.hidden_cells))}
+        assert set(graded) == {cell for task in TASKS
+                               for cell in (task.test_id, *(h.grade_id for h in task.hidden_cells))}
         assert sum(graded.values()) == expected[-1], student
     export = (course / "grades.csv").read_text()
     assert export.count("tensor_ops") == len(EXPECTED)
@@ -71,16 +72,22 @@ def test_results_json_follows_the_gradescope_format(sample_class):
             assert set(test) - {"extra_data"} == {"name", "score", "max_score", "output", "visibility"}
             assert ("extra_data" in test) == test["name"].startswith("hidden_")
             for check in test.get("extra_data", {}).get("checks", []):
-                assert set(check) == {"name", "description", "points", "passed", "message", "figures"}
+                assert set(check) == {"name", "description", "points", "passed", "message", "judged", "call",
+                                      "returned", "raised", "rule", "measured", "stopped"}
             assert test["visibility"] == "visible" and 0 <= test["score"] <= test["max_score"]
         assert sum(test["score"] for test in results["tests"]) == results["score"]
     mistakes = json.loads((root / COURSE / "autograded" / "mistakes" / ASSIGNMENT / "results.json").read_text())
     (relu,) = [test for test in mistakes["tests"] if test["name"] == "hidden_naive_relu"]
-    assert "[FAILED] (1 pt) returns a new numpy.ndarray" in relu["output"] and "modified its input `x`" in relu["output"]
+    assert "[FAILED] (1 pt) returns a new numpy.ndarray" in relu["output"]
+    assert "modified its input `x`" in relu["output"]
     perfect = json.loads((root / COURSE / "autograded" / "perfect" / ASSIGNMENT / "results.json").read_text())
     (timing,) = [test for test in perfect["tests"] if test["name"] == "hidden_vectorized_add_relu__timing"]
-    (figures,) = [check["figures"] for check in timing["extra_data"]["checks"] if check["figures"]]
-    assert figures["ratio"] >= figures["threshold"] == 20
+    (measured,) = [check["measured"] for check in timing["extra_data"]["checks"] if check["measured"]]
+    assert measured["kind"] == "speedup" and measured["ratio"] >= measured["threshold"] == 20
+    # a rule broken, as data (the mistakes student's naive_add adds whole arrays): its cell, line and code
+    rules = [check["rule"] for test in mistakes["tests"] for check in test.get("extra_data", {}).get("checks", [])
+             if check["rule"]]
+    assert rules and all(v["line"] and v["cell"] and v["quote"] for rule in rules for v in rule["violations"]), rules
 
 
 def test_feedback_shows_what_failed_but_no_hidden_code_inputs_or_solutions(sample_class):
@@ -99,6 +106,10 @@ def test_feedback_shows_what_failed_but_no_hidden_code_inputs_or_solutions(sampl
                 assert not leaked, f"{notebook} feedback shows solution lines {leaked[:3]}"
     mistakes = (feedback / "mistakes" / ASSIGNMENT / "02_broadcasting.html").read_text()
     assert "FAILED" in mistakes and "repeat_along_new_axis" in mistakes
+    # broadcast_shape's rule check could not judge a function that fails on a plain input: it says so
+    summary = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", mistakes.split("Broadcasting")[0]))
+    pure = summary.split("FAILED 1 pt pure Python: no NumPy at all")[1]
+    assert pure.startswith(", read from your source code Not judged: broadcast_shape must first return"), pure[:300]
 
 
 def _solution_lines(function):

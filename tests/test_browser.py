@@ -184,7 +184,7 @@ def problems():
         checked = (variant, notebook, None) in seen
         if checked and not any(v == variant and n == notebook and t and text in t for v, n, t in seen):
             warnings.warn(f"known notebook problem no longer seen, remove it from KNOWN_PROBLEMS: "
-                          f"{variant} {notebook}: {text}")
+                          f"{variant} {notebook}: {text}", stacklevel=2)
 
 
 def report(problems: list, variant: str, notebook: str, found: list[str]) -> None:
@@ -194,7 +194,7 @@ def report(problems: list, variant: str, notebook: str, found: list[str]) -> Non
     for text in found:
         problems.append((variant, notebook, text))
         if any(v == variant and n == notebook and known in text for v, n, known in KNOWN_PROBLEMS):
-            warnings.warn(f"known notebook problem ({variant} {notebook}): {text}")
+            warnings.warn(f"known notebook problem ({variant} {notebook}): {text}", stacklevel=2)
         else:
             unknown.append(text)
     assert not unknown, f"{variant} {notebook}:\n" + "\n".join(unknown)
@@ -227,7 +227,7 @@ class Notebook:
         label = self.page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(f"^{re.escape(menu)}$"))
         entry = self.page.locator(".lm-Menu-item", has=self.page.locator(
             ".lm-Menu-itemLabel", has_text=re.compile(f"^{re.escape(item)}$")))
-        for attempt in range(5):  # a command is enabled once the notebook is the current widget
+        for _ in range(5):  # a command is enabled once the notebook is the current widget
             label.click()
             entry.wait_for()
             if "lm-mod-disabled" not in (entry.get_attribute("class") or ""):
@@ -508,7 +508,7 @@ def test_typical_mistakes_get_their_message(student_lab, page, artefacts, proble
     mistaken = {s.function for s in read_sections((STUDENTS / "mistakes" / "answers.py").read_text())
                 if s.label != "reference" and task_named(s.function).notebook == MISTAKES_NOTEBOOK}
     assert mistaken
-    for index, (cell, shown) in enumerate(zip(nb.cells, cells)):
+    for cell, shown in zip(nb.cells, cells):
         if role(cell) != "test":
             continue
         function, error = grade_id(cell).removeprefix("test_"), error_text(shown)

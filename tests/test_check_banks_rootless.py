@@ -26,8 +26,8 @@ def test_the_check_banks_pass_in_the_rootless_box():
                                             "isolation; print(isolation())"], env=environment)
         assert isolation.stdout.strip() == "rootless", isolation.stderr
         # Each variant as one student: that a mistake fails the same checks for every student is shown as root.
-        run = as_account(INSTRUCTOR, [sys.executable, "-m", "pytest", "-q", "-p", "no:xdist", f"--basetemp={folder}/tmp",
-                                      "-k", f"correct_variant or {' or '.join(TIMED)}",
+        run = as_account(INSTRUCTOR, [sys.executable, "-m", "pytest", "-q", "-p", "no:xdist",
+                                      f"--basetemp={folder}/tmp", "-k", f"correct_variant or {' or '.join(TIMED)}",
                                       "tests/test_check_banks.py"], cwd=REPO, env=environment)
         assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
         assert " passed" in run.stdout and " failed" not in run.stdout

@@ -2,6 +2,7 @@
 (the main job's run, shared with test_autograde) gives the same gradebook, row for row; the
 command shows progress, resumes, regrades, and leaves nothing in the temporary folder."""
 
+import contextlib
 import glob
 import json
 import os
@@ -153,6 +154,7 @@ def test_a_worker_killed_mid_student_costs_a_retry_not_a_grade(tmp_path, account
     if account is None:
         assert any(glob.glob(group) for group in groups), "the worker grading has no box cgroup"
     boxes = worker.children(recursive=True)
+    assert_short_commands(boxes)
     worker.kill()
     stdout, stderr = grading.communicate(timeout=600)
     assert grading.returncode == 0, stdout + stderr[-3000:]
@@ -165,6 +167,20 @@ def test_a_worker_killed_mid_student_costs_a_retry_not_a_grade(tmp_path, account
     assert glob.glob(scratch) == [], "the killed worker's scratch folders (kernels' and children's) are left"
     if account is not None:
         remove(folder)
+
+
+def assert_short_commands(processes: list) -> None:
+    """What `ps` shows of a worker's boxes: short commands that run the box's code by path, no
+    source and no page of bubblewrap options (the launching shells, which become bwrap within
+    milliseconds, are left out)."""
+    commands = []
+    for process in processes:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            commands.append(" ".join(process.cmdline()))
+    boxed = [command for command in commands if command and not command.startswith("/bin/sh -c ")]
+    assert any(command.startswith("bwrap --args ") for command in boxed), commands
+    assert any("/sandbox/code/forkserver.py" in command for command in boxed), commands
+    assert [command for command in boxed if len(command) > 300 or "\n" in command] == []
 
 
 def test_without_a_secret_the_command_refuses_to_grade(tmp_path):
@@ -186,8 +202,9 @@ HANGS_IN_THE_CHECKS = """def naive_transpose(x):
 
 
 def test_the_courses_cell_time_and_output_limits_apply(tmp_path):
-    """nbgrader_config.py's `Execute.timeout`, `ContainedExecute.output_limit` and
-    `HiddenChecks.call_time_limit` hold for `tensor-gears grade` as for `nbgrader autograde`,
+    """nbgrader_config.py's `Execute.timeout`, `ContainedExecute.output_limit`,
+    `HiddenChecks.call_time_limit` and `BoxLimits` (the box's /tmp here) hold for `tensor-gears
+    grade` as for `nbgrader autograde`,
     and `ContainedExecute.report_limit` caps a whole submission's output, with a note in the
     feedback and the points intact."""
     from .conftest import submit
@@ -195,18 +212,23 @@ def test_the_courses_cell_time_and_output_limits_apply(tmp_path):
     course = make_course(tmp_path / "course")
     with (course / "nbgrader_config.py").open("a") as config:
         config.write("\nc.Execute.timeout = 5\nc.ContainedExecute.output_limit = 2000\n"
-                     "c.ContainedExecute.report_limit = 60000\nc.HiddenChecks.call_time_limit = 2\n")
+                     "c.ContainedExecute.report_limit = 60000\nc.HiddenChecks.call_time_limit = 2\n"
+                     "c.BoxLimits.tmp_size = 32 << 20\n")
     nbgrader(course, "generate_assignment", ASSIGNMENT)
     folder = submit(course, "ada", {"flatten_images": "reference", "naive_transpose": HANGS_IN_THE_CHECKS,
                                     "make_batches": "reference"}, ("04_reshaping",))
     path = folder / "04_reshaping.ipynb"
     nb = read(path)
-    nb.cells += [new_code_cell('print("x" * 100_000)', id="flood"), new_code_cell("import time\ntime.sleep(60)", id="nap")]
+    nb.cells += [new_code_cell('import os\nprint("TMP", os.statvfs("/tmp").f_blocks * os.statvfs("/tmp").f_frsize)',
+                               id="box"),
+                 new_code_cell('print("x" * 100_000)', id="flood"),
+                 new_code_cell("import time\ntime.sleep(60)", id="nap")]
     nb.cells += [new_code_cell('print("y" * 1900)', id=f"chatter-{n}") for n in range(40)]
     nbformat.write(nb, str(path))
     graded = run(TENSOR_GEARS, "grade", "--workers", "1", cwd=course)
     assert graded.returncode == 0, graded.stdout + graded.stderr[-3000:]
     cells = {cell.get("id"): cell for cell in read(course / "autograded" / "ada" / ASSIGNMENT / path.name).cells}
+    assert "".join(out.get("text", "") for out in cells["box"].outputs).split() == ["TMP", str(32 << 20)]
     flood = "".join(out.get("text", "") for out in cells["flood"].outputs)
     assert len(flood) < 2100 and "[output truncated: more than 2000 characters]" in flood
     assert "CellTimeoutError" in [out.ename for out in cells["nap"].outputs if out.output_type == "error"]

@@ -28,7 +28,8 @@ def test_inputs_depend_on_the_secret_the_student_and_the_check():
     draw = lambda *key: rng_for(*key).integers(0, 10**9, size=4).tolist()  # noqa: E731
     assert draw(DEFAULT_SECRET, "tensor_ops", "ada", "check_x") == draw(DEFAULT_SECRET, "tensor_ops", "ada", "check_x")
     assert draw(DEFAULT_SECRET, "tensor_ops", "ada", "check_x") != draw(DEFAULT_SECRET, "tensor_ops", "bob", "check_x")
-    assert draw(DEFAULT_SECRET, "tensor_ops", "ada", "check_x") != draw("another secret", "tensor_ops", "ada", "check_x")
+    assert draw(DEFAULT_SECRET, "tensor_ops", "ada", "check_x") != draw("another secret", "tensor_ops", "ada",
+                                                                        "check_x")
 
 
 def test_a_regrade_reproduces_every_verdict_and_message():
@@ -42,7 +43,8 @@ def test_a_regrade_reproduces_every_verdict_and_message():
 # A call as messages name it: the function, then each input's shape and dtype, nothing else.
 CALL = r"`naive_relu` on x: \((\d+, )*\d*,?\) (float|int)(32|64)( \(a (transposed|non-contiguous) view\))?"
 SHAPES_ONLY = re.compile(rf"{CALL} returned wrong values"
-                         rf"|not checked: `naive_relu` must first return the right result on a plain input \({CALL}\)")
+                         rf"|not judged: `naive_relu` must first return the right result on a plain input "
+                         rf"\({CALL} returned wrong values\)")
 
 
 def test_failures_name_the_property_and_shapes_not_the_expected_values():
@@ -51,12 +53,17 @@ def test_failures_name_the_property_and_shapes_not_the_expected_values():
     assert len(failed) == len(report.checks)
     for check in failed:
         assert SHAPES_ONLY.fullmatch(check.message), check.message
+        assert check.call["function"] == "naive_relu" and all(" " in shape for shape in check.call["inputs"])
+    # The rule checks could not judge their property: they say so, as data too.
+    assert {check.name for check in failed if not check.judged} == {"check_naive_relu_rejects",
+                                                                     "check_naive_relu_loops_only"}
 
 
 def test_a_missing_function_is_named():
     report = grade("01_elementwise", Submission.from_source("import numpy as np\n"), "ada", ["naive_add"])
     messages = {check.message for check in report["hidden_naive_add"].checks}
-    assert "`naive_add` is not defined in your notebook (it must be defined at the top level of a code cell)" in messages
+    missing = "`naive_add` is not defined in your notebook (it must be defined at the top level of a code cell)"
+    assert missing in messages
     assert np.isclose(report["hidden_naive_add"].points, 0)
 
 

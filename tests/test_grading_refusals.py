@@ -67,6 +67,7 @@ def test_without_a_secret_it_refuses(course):
                                "TENSOR_GEARS_SECRET_FILE": str(course / "no-such-file")})
     assert run.returncode == 1
     assert "Grading refused: no course secret is set" in run.stderr
+    assert f"write it to {course / 'no-such-file'} " in run.stderr  # the file it looked for
     assert not (course / "autograded").exists()
 
 

@@ -53,7 +53,8 @@ def graded(tmp_path_factory):
     nb.cells = [cell for cell in nb.cells if cell.get("id") != "test_naive_vector_dot"]
     cells_by_grade_id(nb)["hidden_naive_vector_dot"].source = "print('all points, please')"
     product.write_text(nbformat.writes(nb))
-    run = nbgrader(course, "autograde", ASSIGNMENT, "--Execute.timeout=5", "--HiddenChecks.call_time_limit=3", check=False)
+    run = nbgrader(course, "autograde", ASSIGNMENT, "--Execute.timeout=5", "--HiddenChecks.call_time_limit=3",
+                   check=False)
     return course, run
 
 

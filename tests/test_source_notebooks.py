@@ -144,6 +144,7 @@ def test_hidden_cells_list_exactly_their_checks(notebook):
         for hidden in task.hidden_cells:
             checks = [check for check in declared if check.cell == hidden.grade_id]
             assert sum(check.points for check in checks) == hidden.points, f"{hidden.grade_id}: check points"
-            listed = [line.removesuffix('""")') for line in cells[hidden.grade_id].source.splitlines() if line.startswith("- (")]
+            listed = [line.removesuffix('""")') for line in cells[hidden.grade_id].source.splitlines()
+                      if line.startswith("- (")]
             expected = [f"- ({c.points:g} {'point' if c.points == 1 else 'points'}) {c.description}" for c in checks]
             assert listed == expected, f"{hidden.grade_id} must list its checks as the check module declares them"

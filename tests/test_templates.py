@@ -38,11 +38,13 @@ def look():
     descriptors = os.listdir("/proc/self/fd")
     facts = {
         "pid": os.getpid(), "uid": os.getuid(), "name": open("/proc/self/comm").read().strip(),
-        "others": [p for p in os.listdir("/proc") if p.isdigit() and int(p) != os.getpid() and not os.path.exists(f"/proc/self/task/{p}")],
+        "others": [p for p in os.listdir("/proc")
+                   if p.isdigit() and int(p) != os.getpid() and not os.path.exists(f"/proc/self/task/{p}")],
         "tmp": sorted(name.rsplit("-", 2)[0] for name in os.listdir("/tmp")),
         "capabilities": sorted({status[key].strip() for key in ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb")}),
         "no_new_privs": status["NoNewPrivs"].strip(),
-        "descriptors": sorted(os.readlink(f"/proc/self/fd/{fd}").split(":")[0] for fd in descriptors if os.path.exists(f"/proc/self/fd/{fd}")),
+        "descriptors": sorted(os.readlink(f"/proc/self/fd/{fd}").split(":")[0] for fd in descriptors
+                              if os.path.exists(f"/proc/self/fd/{fd}")),
         "writable": writable,
         "traces": [path for path in ["/tmp/trace", "/sandbox/work/trace"] if os.path.exists(path)],
         "random": __import__("numpy").random.random(),
@@ -89,7 +91,8 @@ for _ in range(2):
                             "figure": any("image/png" in out.get("data", {}) for out in nb.cells[1].outputs)})
 seen["idle"] = sorted(kind for kind, idle in templates.POOL.idle.items() if idle)
 # Code that does not import TensorFlow: its child and kernel come from templates without it.
-NO_TENSORFLOW = "import sys\ndef imported():\n    return ' '.join(m for m in ('numpy', 'tensorflow') if m in sys.modules)\n"
+NO_TENSORFLOW = ("import sys\ndef imported():\n"
+                 "    return ' '.join(m for m in ('numpy', 'tensorflow') if m in sys.modules)\n")
 value, _, kind = student_child(NO_TENSORFLOW, "imported")
 seen["imported"] = {"child": value, "child_kind": kind}
 nb = new_notebook(cells=[new_code_cell(NO_TENSORFLOW + "print(imported())")])
@@ -129,7 +132,9 @@ def seen(request):
 
 def test_children_and_kernels_come_from_templates(seen):
     facts, _ = seen
-    assert [warning.split(" (")[0] for warning in facts["warnings"]] == ["check child starts cold: the template stopped"]  # the one killed below, no other
+    # the one killed below, no other
+    warned = [warning.split(" (")[0] for warning in facts["warnings"]]
+    assert warned == ["check child starts cold: the template stopped"]
     assert facts["started"][:2] == ["Forked", "Forked"]
     # Its IPC folder's, and the way to the environment where that lies below /tmp (a checkout there).
     environment = [path.relative_to("/tmp").parts[0] for path in box.readable_paths() if path.is_relative_to("/tmp")]
@@ -191,7 +196,8 @@ def test_a_kernel_forked_where_the_temporary_folder_is_not_below_tmp_runs_its_ce
     argv = [sys.executable, "-c", ELSEWHERE]
     try:
         if account is None:
-            done = subprocess.run(argv, capture_output=True, text=True, cwd=folder, env={**os.environ, "TMPDIR": str(folder)})
+            done = subprocess.run(argv, capture_output=True, text=True, cwd=folder,
+                                  env={**os.environ, "TMPDIR": str(folder)})
         else:
             done = as_account(account, argv, cwd=folder, env=login_environment(account, TMPDIR=str(folder)))
     finally:

@@ -79,7 +79,8 @@ def graded_class(tmp_path_factory):
     with busy_cores(SPINNERS):
         run = subprocess.run([str(Path(sys.executable).parent / "tensor-gears"), "grade", "--workers", "2"],
                              cwd=course, capture_output=True, text=True,
-                             env={**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"})
+                             env={**os.environ,
+                                  "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"})
     return course, run, expected
 
 
@@ -109,7 +110,8 @@ def test_no_correct_function_loses_a_timing_point_under_load(graded_class):
     for student in expected:
         assert grades(course, student)["hidden_vectorized_add_relu__timing"] == 2, timing_outputs(course, student)
         speedups.append(ratio(timing_outputs(course, student)["hidden_vectorized_add_relu__timing"]))
-    print(f"\nvectorized_add_relu speed-up in real grading under load: {spread(speedups)} (threshold {SPEEDUP_REQUIRED})")
+    print(f"\nvectorized_add_relu speed-up in real grading under load: {spread(speedups)} (threshold "
+          f"{SPEEDUP_REQUIRED})")
     assert min(speedups) >= SPEEDUP_REQUIRED
 
 

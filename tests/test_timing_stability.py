@@ -28,8 +28,10 @@ def vectorized_add_relu(x, y):
     return out
 """
 VECTORIZED_ADD_RELU = "import numpy as np\ndef vectorized_add_relu(x, y):\n    return np.maximum(x + y, 0)\n"
-(TOO_SLOW_MATRIX_DOT,) = [v.source for v in variants("buggy") if v.function == "naive_matrix_dot" and "too slow" in v.label]
-(FORKED_LOOPING_ADD_RELU,) = [v.source for v in variants("buggy") if v.function == "vectorized_add_relu" and "forked" in v.label]
+(TOO_SLOW_MATRIX_DOT,) = [v.source for v in variants("buggy")
+                         if v.function == "naive_matrix_dot" and "too slow" in v.label]
+(FORKED_LOOPING_ADD_RELU,) = [v.source for v in variants("buggy")
+                              if v.function == "vectorized_add_relu" and "forked" in v.label]
 
 
 @pytest.fixture(scope="module", autouse=True)

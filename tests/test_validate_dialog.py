@@ -1,6 +1,7 @@
 """The students' Validate (tensor_gears.nbgrader_glue.validate_dialog): nbgrader's own Validator
 on a released notebook, each failure reshaped so that the dialog leads with the error. The
-dialog itself is checked in Chromium (test_browser.py, test_semester_in_browser.py)."""
+dialog itself is checked in Chromium (test_browser.py, test_semester_in_browser.py); the reshaping
+alone, without a kernel, in tests/unit/nbgrader_glue/test_validate_dialog.py."""
 
 from nbgrader.validator import Validator
 
@@ -20,10 +21,3 @@ def test_each_failure_leads_with_its_error_then_the_cells_first_lines():
         assert shown.split("in the cell that begins:\n")[1].startswith("\n".join(f"    {line}" for line in first_lines))
         assert "\x1b[" not in shown
 
-
-def test_a_message_over_several_lines_is_kept_whole():
-    traceback = "\x1b[0;31mAssertionError\x1b[0m  Traceback\nCell In[3], line 2\n----> 2 assert x\n" \
-                "\x1b[0;31mAssertionError\x1b[0m: broadcast_shape((2, 1), (1, 3)) should be (2, 3)\ngot (2, 1)"
-    shown = error_first(traceback, "assert x\n")
-    assert shown.startswith("AssertionError: broadcast_shape((2, 1), (1, 3)) should be (2, 3)\ngot (2, 1)\n\n")
-    assert shown.endswith("in the cell that begins:\n    assert x")

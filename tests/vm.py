@@ -95,7 +95,8 @@ def boot(script: str, share: Path, *, append: tuple[str, ...] = (), sysctls: dic
     started, cpu = time.monotonic(), os.times()
     # A session of its own: QEMU is vng's child, and a VM past its time goes with vng.
     machine = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                               text=True, start_new_session=True, env={**os.environ, "PATH": f"{BIN}:{os.environ['PATH']}"})
+                               text=True, start_new_session=True,
+                               env={**os.environ, "PATH": f"{BIN}:{os.environ['PATH']}"})
     try:
         stdout, stderr = machine.communicate(timeout=timeout)
     except subprocess.TimeoutExpired as expired:

@@ -4,8 +4,9 @@ import numpy as np
 
 from tensor_gears.checks import check
 from tensor_gears.checks.support import (
-    array_of, call_label, expect, expect_array_result, expect_ndarray, expect_no_shared_memory, expect_rejects,
-    expect_rule, expect_unchanged, expect_working, fail, random_array, returned, same_values, type_name, views_of,
+    Call, about, array_of, call_label, expect, expect_array_result, expect_ndarray, expect_no_shared_memory,
+    expect_rejects, expect_returned, expect_rule, expect_unchanged, expect_working, fail, random_array, returned,
+    same_values, type_name, views_of,
 )
 from tensor_gears.source_rules import loops_only
 from tensor_gears.student_code import View
@@ -30,7 +31,9 @@ def flatten_works(student, rng):
     expect_working(student, "flatten_images", ("images",), [images], images.reshape(3, 8))
 
 
-@check("hidden_flatten_images", 2, "the (n, h * w) array in row-major order with the dtype of images, on new stacks including n = 0, uint8, int and float dtypes")
+@check("hidden_flatten_images", 2,
+       "the (n, h * w) array in row-major order with the dtype of images, on new stacks including n = 0, uint8, "
+       "int and float dtypes")
 def check_flatten_values(student, rng):
     for shape, dtype in STACKS:
         verify_flatten(student, random_array(rng, shape, dtype))
@@ -43,13 +46,16 @@ def check_flatten_view(student, rng):
         outcome, label = verify_flatten(student, images)
         expect_unchanged(outcome, [images], ("images",), label)
         view = outcome.sharing and outcome.sharing[0] and outcome.sharing[0][0]
-        expect(bool(view) and view[1], f"{label} returned a copy; a C-contiguous stack should give a view (no copy)")
+        expect(bool(view) and view[1], f"{label} returned a copy; a C-contiguous stack should give a view (no copy)",
+               **about(label))
 
 
-@check("hidden_flatten_images", 1, "values on stacks that are not contiguous (a transposed or strided view), where a copy is fine")
+@check("hidden_flatten_images", 1,
+       "values on stacks that are not contiguous (a transposed or strided view), where a copy is fine")
 def check_flatten_non_contiguous(student, rng):
     verify_flatten(student, View(random_array(rng, (4, 3, 5), np.uint8), ["T"]))
-    verify_flatten(student, View(random_array(rng, (3, 4, 10), np.float64), [[(None, None), (None, None), (None, None, 2)]]))
+    every_other_column = [[(None, None), (None, None), (None, None, 2)]]
+    verify_flatten(student, View(random_array(rng, (3, 4, 10), np.float64), every_other_column))
 
 
 @check("hidden_flatten_images", 1, "rejects inputs that are not 3-D (AssertionError or ValueError)")
@@ -73,7 +79,8 @@ def transpose_works(student, rng):
     expect_working(student, "naive_transpose", ("x",), [x], x.T)
 
 
-@check("hidden_naive_transpose", 2, "out[j, i] == x[i, j] with the dtype of x, on new non-square, odd and empty shapes, int and float dtypes")
+@check("hidden_naive_transpose", 2,
+       "out[j, i] == x[i, j] with the dtype of x, on new non-square, odd and empty shapes, int and float dtypes")
 def check_transpose_values(student, rng):
     for shape in [(3, 5), (5, 3), (1, 7), (7, 1), (4, 4), (0, 3), (2, 0)]:
         for dtype in (np.float64, np.int64, np.uint8):
@@ -108,12 +115,16 @@ def verify_batches(student, x, batch_size):
     value = returned(outcome, label)
     array = array_of(x)
     expected = [array[start:start + batch_size] for start in range(0, len(array), batch_size)]
-    expect(type(value) is list, f"{label} returned {type_name(value)}, expected a list")
-    expect(len(value) == len(expected), f"{label} returned {len(value)} batches, expected {len(expected)}")
+    expect_returned(type(value) is list, label, "type", type_name(value), "a list",
+                    f"{label} returned {type_name(value)}, expected a list")
+    expect_returned(len(value) == len(expected), label, "batches", len(value), len(expected),
+                    f"{label} returned {len(value)} batches, expected {len(expected)}")
     for index, (batch, wanted) in enumerate(zip(value, expected)):
-        where = f"{label}, batch {index}"
+        where = Call(label.function, label.inputs, f"{label}, batch {index}")
         expect_ndarray(batch, where, wanted.shape)
-        expect(same_values(batch, wanted), f"{where} holds the wrong items (batches are consecutive slices along axis 0)")
+        expect(same_values(batch, wanted), f"{where} holds the wrong items (batches are consecutive slices along axis "
+                                           "0)",
+               **about(label))
     return outcome, label, value
 
 
@@ -121,7 +132,9 @@ def batches_input(rng, length, item_shape=(), dtype=np.float64):
     return random_array(rng, (length,) + item_shape, dtype)
 
 
-@check("hidden_make_batches", 2, "a list of consecutive slices of batch_size items along axis 0, the last one possibly shorter, on new arrays with 1 to 4 axes and several batch sizes")
+@check("hidden_make_batches", 2,
+       "a list of consecutive slices of batch_size items along axis 0, the last one possibly shorter, on new "
+       "arrays with 1 to 4 axes and several batch sizes")
 def check_batches_values(student, rng):
     for length, item_shape, batch_size in [(10, (), 3), (12, (2,), 4), (7, (3, 2), 2), (300, (4, 4), 128),
                                            (5, (1, 2, 3), 1), (9, (), 9)]:
@@ -142,7 +155,7 @@ def check_batches_views(student, rng):
     outcome, label, batches = verify_batches(student, x, 4)
     for index, sharing in enumerate(outcome.sharing):
         if not (sharing and sharing[0] and sharing[0][1]):
-            fail(f"{label}, batch {index} is a copy; each batch should be a view of x (a slice)")
+            fail(f"{label}, batch {index} is a copy; each batch should be a view of x (a slice)", **about(label))
 
 
 @check("hidden_make_batches", 1, "values on a non-contiguous x (a transposed or strided view), and x left unchanged")

@@ -35,7 +35,8 @@ def title(name: str, canvas_ids: dict[str, str]) -> str:
     return f"{name} ({canvas_ids[name]})" if name in canvas_ids else name
 
 
-def canvas_rows(db_url: str, id_column: str = "sis_login_id", canvas_ids: dict[str, str] | None = None) -> list[list[str]]:
+def canvas_rows(db_url: str, id_column: str = "sis_login_id",
+                canvas_ids: dict[str, str] | None = None) -> list[list[str]]:
     """The CSV's rows: the header, the Points Possible row, then a row per student of the gradebook."""
     column = ID_COLUMNS[id_column]
     with Gradebook(db_url) as gradebook:

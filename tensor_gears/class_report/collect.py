@@ -1,7 +1,8 @@
 """What the gradebook and each student's results.json say, gathered once for the report.
 
 Scores (per student, notebook and grade cell) come from nbgrader's gradebook; the hidden
-checks behind them (passed, message, figures) come from autograded/<student>/tensor_ops/results.json.
+checks behind them (passed, message, the rule broken, what a timing measured, how the box stopped
+the code) come from autograded/<student>/tensor_ops/results.json.
 """
 
 import json
@@ -26,7 +27,9 @@ class Check:
     points: float
     passed: bool
     message: str
-    figures: dict
+    rule: dict | None = None  # the rule broken: {"name", "violations"}
+    measured: dict | None = None  # a timing: {"kind": "speedup" | "budget", "ratio", "threshold", ...}
+    stopped: str | None = None  # how the box stopped the student's code
 
     @property
     def function(self) -> str:
@@ -148,5 +151,6 @@ def read_results(path: Path, student: Student) -> str:
         for check in test.get("extra_data", {}).get("checks", []):
             student.checks.append(Check(student.id, test["name"], check["name"], check.get("description", ""),
                                         float(check.get("points", 0)), bool(check["passed"]),
-                                        check.get("message", "") or "", dict(check.get("figures") or {})))
+                                        check.get("message", "") or "", check.get("rule"), check.get("measured"),
+                                        check.get("stopped")))
     return str(results.get("extra_data", {}).get("isolation", ""))

@@ -121,7 +121,8 @@ def function_rates(graded: list[Student]) -> list[dict]:
             "mean_fraction": round(statistics.fmean(scores) / task.points, 4) if scores else None,
             "full_marks": sum(score >= task.points for score in scores),
             "zero": sum(score == 0 for score in scores),
-            "full_marks_rate": round(sum(score >= task.points for score in scores) / len(scores), 4) if scores else None,
+            "full_marks_rate": (round(sum(score >= task.points for score in scores) / len(scores), 4)
+                                if scores else None),
             "visible_test_passed": sum(visible), "visible_test_ran": len(visible),
         })
     return rows
@@ -164,7 +165,8 @@ def rule_counts(graded: list[Student]) -> list[dict]:
                 by_rule[rule]["broken"] += 1
                 by_rule[rule]["students"].add(student.id)
                 by_rule[rule]["functions"][check.function] += 1
-    rows = [{**row, "students": sorted(row["students"]), "functions": dict(row["functions"])} for row in by_rule.values()]
+    rows = [{**row, "students": sorted(row["students"]), "functions": dict(row["functions"])}
+            for row in by_rule.values()]
     return sorted(rows, key=lambda row: -row["broken"])
 
 

@@ -1,8 +1,8 @@
 """What one check's outcome means for the report: a broken rule, a measured timing, a
-process the sandbox stopped, or a notebook that could not be graded at all."""
+process the sandbox stopped, or a notebook that could not be graded at all; read from the
+check's data (grading.CheckResult), never from its message."""
 
 import ast
-import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -12,12 +12,6 @@ from ..core.hidden_cells import GRADER_FAILED
 from .collect import Check
 
 NOTEBOOK_CHECK = "notebook"  # the one failed check of every hidden cell of a notebook that scored 0 as a whole
-STOPPED = (  # how a check's message says the sandbox stopped the student's code (tensor_gears/student_code.py)
-    (re.compile(r"killed by (SIG[A-Z0-9]+)"), "killed by {0}"),
-    (re.compile(r"exited with status (-?\d+)"), "exited with status {0}"),
-    (re.compile(r"did not finish within ([\d.]+ s)"), "stopped at the {0} time limit"),
-    (re.compile(r"ran past the time limit"), "stopped at the time limit"),
-)
 
 
 @cache
@@ -42,8 +36,7 @@ def rule_of(check: Check) -> str | None:
 
 def broken_rule(check: Check) -> str | None:
     """The rule the student broke, when the check failed on the rule itself (not on a wrong result first)."""
-    rule = rule_of(check)
-    return rule if rule and not check.passed and check.message.startswith(f"{rule}:") else None
+    return check.rule.get("name") if check.rule and not check.passed else None
 
 
 @dataclass
@@ -66,24 +59,21 @@ class Timing:
 
 
 def timing_of(check: Check) -> Timing | None:
-    if "threshold" not in check.figures or "ratio" not in check.figures:
+    measured = check.measured or {}
+    if "threshold" not in measured or "ratio" not in measured:
         return None
-    ratio = check.figures["ratio"]
-    return Timing(check, None if ratio is None else float(ratio), float(check.figures["threshold"]),
-                  "faster" in check.message)
+    ratio = measured["ratio"]
+    return Timing(check, None if ratio is None else float(ratio), float(measured["threshold"]),
+                  measured.get("kind") == "speedup")
 
 
 def stopped_because(check: Check) -> str | None:
     """Why the sandbox stopped the student's code in this check (killed, crashed, ran out of time), if it did.
 
     A timing check that ran past its own budget is slow, not stopped: the timing section shows it."""
-    if check.passed or check.message.startswith("measured:"):
+    if check.passed or check.measured:
         return None
-    for pattern, words in STOPPED:
-        found = pattern.search(check.message)
-        if found:
-            return words.format(*found.groups())
-    return None
+    return check.stopped
 
 
 def notebook_failure(check: Check) -> str | None:

@@ -7,9 +7,9 @@ import math
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-from ..contract import NOTEBOOKS  # noqa: E402
+from ..contract import NOTEBOOKS
 
 GOOD, BAD, NEUTRAL, FAINT = "#2f7d4f", "#c0392b", "#3b6ea8", "#d9dee5"
 
@@ -78,7 +78,8 @@ def function_chart(report: dict) -> dict:
 
 
 def check_chart(report: dict, limit: int = 25) -> dict | None:
-    rows = sorted((row for row in report["checks"] if row["failed"]), key=lambda r: (r["pass_rate"], r["check"]))[:limit]
+    failed = (row for row in report["checks"] if row["failed"])
+    rows = sorted(failed, key=lambda r: (r["pass_rate"], r["check"]))[:limit]
     if not rows:
         return None
     rows = rows[::-1]
@@ -93,7 +94,8 @@ def check_chart(report: dict, limit: int = 25) -> dict | None:
     ax.set_xlabel("pass rate (red: a rule check)")
     ax.tick_params(axis="y", labelsize=7)
     ax.spines[["top", "right"]].set_visible(False)
-    return plot("checks", "Checks the class failed most", "bar chart of the pass rate of each check someone failed", figure)
+    return plot("checks", "Checks the class failed most", "bar chart of the pass rate of each check someone failed",
+                figure)
 
 
 def rule_chart(report: dict) -> dict | None:

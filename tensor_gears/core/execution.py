@@ -15,6 +15,7 @@ TIMEOUTS_BEFORE_STOPPING = 2
 CELL_TIMEOUT = 30  # seconds, nbgrader's Execute default
 OUTPUT_LIMIT = 1 << 20
 REPORT_LIMIT = 8 << 20  # characters of output in all of one student's notebooks
+KERNELS = 2  # notebooks of one student run at once by `tensor-gears grade`
 
 
 def output_size(output) -> int:
@@ -61,6 +62,9 @@ class Containment(Configurable):
         "Characters of output kept in all of one student's notebooks, in the report a worker of "
         "`tensor-gears grade` sends back; past them, later cells' outputs are replaced by a note "
         "(hidden-check results are kept).")).tag(config=True)
+    kernels = Integer(KERNELS, min=1, help=(
+        "Notebooks of one student that a worker of `tensor-gears grade` runs at once, each in a "
+        "kernel of its own (the hidden checks run beside them). nbgrader autograde runs one.")).tag(config=True)
 
     def __init__(self, *args, tensorflow: bool | None = None, **kwargs):
         """`tensorflow`: whether the notebook imports TensorFlow, where the caller has read it
@@ -113,7 +117,8 @@ class Containment(Configurable):
             cell.outputs.append(error_output("DeadKernelError", f"the kernel died while running this cell: {error}"))
             self.stop("the kernel died in an earlier cell (out of memory, or the code ended the process)", resources)
         else:
-            timeouts = sum(out.get("ename") == "CellTimeoutError" for c in self.nb.cells for out in c.get("outputs", []))
+            timeouts = sum(out.get("ename") == "CellTimeoutError"
+                           for c in self.nb.cells for out in c.get("outputs", []))
             if timeouts >= TIMEOUTS_BEFORE_STOPPING:
                 self.stop(f"{timeouts} cells ran past the {self.timeout} s time limit", resources)
         return cell, resources

@@ -17,12 +17,15 @@ from ..notebooks import failed, grade_id, is_grade_cell
 from ..sandbox.launch import describe_isolation, isolation
 from ..student_code import CALL_TIME_LIMIT
 from ..submission import Submission
-from .execution import CELL_TIMEOUT, OUTPUT_LIMIT, REPORT_LIMIT, ContainedExecution, cap_outputs, imports_tensorflow
+from ..sandbox import limits
+from ..sandbox.limits import DEFAULTS, Limits
+from .execution import (
+    CELL_TIMEOUT, KERNELS, OUTPUT_LIMIT, REPORT_LIMIT, ContainedExecution, cap_outputs, imports_tensorflow,
+)
 from .hidden_cells import GRADER_FAILED, failed_results, write_results
 from .stand_in import stand_in, stand_in_reason
 
 log = logging.getLogger("tensor_gears")
-KERNELS = 2
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,7 @@ class Settings:
     report_limit: int = REPORT_LIMIT  # characters of output kept in all of the student's notebooks
     kernels: int = KERNELS  # notebooks of one student run at once, each in a kernel of its own
     call_time_limit: float = CALL_TIME_LIMIT  # seconds per call of a student's function in the hidden checks
+    limits: Limits = DEFAULTS  # what one box may use (sandbox.limits.BoxLimits)
 
 
 def grade_student(student: str, notebooks: dict[str, bytes], settings: Settings) -> dict:
@@ -46,6 +50,7 @@ def grade_student(student: str, notebooks: dict[str, bytes], settings: Settings)
     Only contract notebooks are graded.
     """
     start = time.perf_counter()
+    limits.use(settings.limits)
     work = {name: read_submitted(name, data) for name, data in sorted(notebooks.items()) if name in NOTEBOOKS}
     reports = {}
     # Read here, before the kernels' threads start: no ast.parse may run in one of them beside

@@ -155,11 +155,13 @@ class ExchangeCollect(AdministeredFolders, DefaultCollect):
                 dirs.clear()
                 continue
             for name in list(dirs):
-                if stat.S_ISDIR(os.stat(name, dir_fd=folder_fd, follow_symlinks=False).st_mode):
-                    os.mkdir(os.path.join(target, name))
-                else:
-                    self._leave_out(os.path.join(folder, name), "a symbolic link")
+                entry = os.stat(name, dir_fd=folder_fd, follow_symlinks=False)
+                if not stat.S_ISDIR(entry.st_mode) or entry.st_uid != uid:
+                    self._leave_out(os.path.join(folder, name),
+                                    "not the student's" if stat.S_ISDIR(entry.st_mode) else "a symbolic link")
                     dirs.remove(name)
+                    continue
+                os.mkdir(os.path.join(target, name))
             for name in files:
                 try:
                     handle = os.open(name, OPEN_FLAGS, dir_fd=folder_fd)

@@ -59,6 +59,7 @@ class AdministeredFolders:
             except FileNotFoundError:
                 self.fail(f"The exchange has no folder {path}: {SETUP}.")
             if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
-                self.fail(f"{path} belongs to {owner_name(info)}, not to {me}, who grades the course "
-                          f"{self.coursedir.course_id}: an administrator must remove it (as root: rm -r {path}), "
-                          f"then run the set-up again (make courses).")
+                what = (f"belongs to {owner_name(info)}, not to {me}" if stat.S_ISDIR(info.st_mode) else
+                        f"is {'a symbolic link' if stat.S_ISLNK(info.st_mode) else 'a file'}, not a folder of {me}")
+                self.fail(f"{path} {what}, who grades the course {self.coursedir.course_id}: an administrator must "
+                          f"remove it (as root: rm -r {path}), then run the set-up again (make courses).")

@@ -66,7 +66,7 @@ class ExchangeSubmit(AdministeredFolders, DefaultSubmit):
         """Copy `staged` to `dest` in the inbound: made private (0700 folders, 0600 files), then
         opened to the grader's group from the leaves up, the submission's own folder last."""
         made = []
-        for folder, dirs, files in os.walk(staged):
+        for folder, _, files in os.walk(staged):
             target = os.path.normpath(os.path.join(dest, os.path.relpath(folder, staged)))
             os.mkdir(target, PRIVATE_FOLDER)
             made.append(target)

@@ -24,7 +24,8 @@ class Progress:
         self.done += 1
         self.failed += not ok
         self.clear()
-        print(f"  [{self.done:>{len(str(self.total))}}/{self.total}] {student:<24} {status}", file=self.stream, flush=True)
+        count = f"{self.done:>{len(str(self.total))}}/{self.total}"
+        print(f"  [{count}] {student:<24} {status}", file=self.stream, flush=True)
         self.draw()
 
     def retrying(self, student: str, reason: str):

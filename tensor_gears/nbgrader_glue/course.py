@@ -21,6 +21,7 @@ from .execute import ContainedExecute
 from .hidden_checks import HiddenChecks
 from .apply_report import REPORTS
 from .exporter import TolerantNotebookExporter
+from ..sandbox.limits import BoxLimits, Limits
 from .special_files import refuse_in
 
 log = logging.getLogger("tensor_gears")
@@ -50,6 +51,10 @@ class Course:
         (`Execute.timeout`), output limit per cell (`ContainedExecute.output_limit`) and for a
         whole submission (`ContainedExecute.report_limit`)."""
         return ContainedExecute(config=self.config)
+
+    def box_limits(self) -> Limits:
+        """What one box may use, as this course configures it (`BoxLimits`)."""
+        return BoxLimits(config=self.config).limits()
 
     def hidden_checks(self) -> HiddenChecks:
         """nbgrader's hidden-checks step as this course configures it: its time limit per call

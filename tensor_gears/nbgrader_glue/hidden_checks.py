@@ -21,6 +21,7 @@ from ..contract import NOTEBOOKS
 from ..core.hidden_cells import write_results
 from ..core.stand_in import stand_in_reason
 from ..core.student import Settings, hidden_checks
+from ..sandbox.limits import BoxLimits
 from ..secret import course_secret
 from ..student_code import CALL_TIME_LIMIT
 
@@ -38,7 +39,8 @@ class HiddenChecks(NbGraderPreprocessor):
         student = resources["nbgrader"]["student"]
         if notebook not in NOTEBOOKS:
             return nb, resources
-        settings = Settings(secret=course_secret(), call_time_limit=self.call_time_limit)
+        settings = Settings(secret=course_secret(), call_time_limit=self.call_time_limit,
+                            limits=BoxLimits(config=self.config).limits())
         results, grader_failed, _, _ = hidden_checks(notebook, nb, stand_in_reason(nb), student, settings, self.log)
         if grader_failed:
             GRADER_FAILURES.add(student, notebook, self.log)

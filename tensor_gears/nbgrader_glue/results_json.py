@@ -1,8 +1,8 @@
 """`autograded/<student>/tensor_ops/results.json`, in Gradescope's format, from the gradebook.
 
 One test per grade cell, with the gradebook's score and the feedback text; a hidden cell's
-test also carries its checks as data in `extra_data.checks` (passed, message, figures such
-as a measured speed-up and its threshold), for class reports."""
+test also carries its checks as data in `extra_data.checks` (grading.CheckResult: passed,
+message, the call that failed, the rule broken, what a timing measured...), for class reports."""
 
 import json
 from pathlib import Path
@@ -59,7 +59,7 @@ def grade_ids_in_order() -> list[str]:
 
 
 def checks_of(cell) -> list[dict]:
-    """Each hidden check of the cell as data (name, description, points, passed, message, figures)."""
+    """Each hidden check of the cell as data (grading.CheckResult's fields)."""
     return list(cell.get("metadata", {}).get(CHECKS_METADATA, {}).get("checks", []))
 
 

@@ -28,18 +28,15 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import probe
+from . import limits, probe
 
 SANDBOX_USER = "tensor-gears-sandbox"  # created by `make setup`; `nobody` where it is missing
 WORK = "/sandbox/work"  # the private writable working folder, inside the box
 CODE = "/sandbox/code"  # the box's own code (inside/: harness, template, protocol), bound read-only
 CODE_ON_HOST = Path(__file__).resolve().with_name("inside")  # what is bound there: nothing secret
 STAGE = "/sandbox/stage"  # where a template's child holds its IPC folder while it hides the others
-WORK_SIZE = 64 << 20  # bytes that may be written in WORK (a tmpfs: the host's disk cannot fill up)
-TMP_SIZE = 64 << 20  # bytes of the box's /tmp
 FONTS = "/etc/fonts"  # read-only too: Matplotlib's fonts are found through it
 ROOTLESS_ID = 65534  # who student code is inside a rootless box (`nobody`)
-ROOTLESS_PROCESSES = 256  # processes and threads in one rootless box (TensorFlow starts a few dozen threads)
 
 
 class SandboxUnavailable(RuntimeError):
@@ -100,7 +97,7 @@ class Box:
         """`argv` run inside the box, as the sandbox user (root) or `nobody` in its own user namespace;
         a `template` (forkserver.py) keeps its capabilities in the box, for its children to drop."""
         rootless = mode() == "rootless"
-        wrapped = ["bwrap"]
+        wrapped = []
         if rootless:
             wrapped += ["--unshare-user", "--disable-userns", "--uid", str(ROOTLESS_ID), "--gid", str(ROOTLESS_ID)]
         wrapped += ["--cap-add", "ALL"] if template else ["--cap-drop", "ALL"] if rootless else []
@@ -113,29 +110,45 @@ class Box:
             "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
             "--symlink", "usr/sbin", "/sbin",
             "--proc", "/proc", "--dev", "/dev",
-            "--perms", "1777", "--size", str(TMP_SIZE), "--tmpfs", "/tmp",
+            "--perms", "1777", "--size", str(limits.current().tmp_size), "--tmpfs", "/tmp",
         ]
         wrapped += parents(Path(FONTS)) + ["--ro-bind-try", FONTS, FONTS]
         wrapped += parents(Path(CODE)) + ["--ro-bind", str(CODE_ON_HOST), CODE]
         for path in readable_paths():
             wrapped += parents(path) + ["--ro-bind", str(path), str(path)]
-        wrapped += parents(Path(WORK)) + ["--perms", "1777", "--size", str(WORK_SIZE), "--tmpfs", WORK]
+        wrapped += parents(Path(WORK)) + ["--perms", "1777", "--size", str(limits.current().work_size), "--tmpfs", WORK]
         for host, inside in self.binds:
             wrapped += parents(Path(inside)) + ["--bind", str(host), inside]
         wrapped += ["--chdir", WORK, "--clearenv"]
         for name, value in self.environment.items():
             wrapped += ["--setenv", name, value]
+        inside = []
         if template:
-            return in_cgroups(self.cgroups, wrapped + ["--", *argv])
-        if rootless:  # counted in the box's own user namespace, so only the box's processes count
-            wrapped += ["--", "prlimit", f"--nproc={ROOTLESS_PROCESSES}", "--"] + argv
+            inside = argv
+        elif rootless:  # counted in the box's own user namespace, so only the box's processes count
+            inside = ["prlimit", f"--nproc={limits.current().processes}", "--"] + argv
         else:
             uid, gid = self.user or sandbox_ids()
             if self.user is not None:  # a user of its own: RLIMIT_NPROC counts this box's processes alone
-                wrapped += ["--", "prlimit", f"--nproc={ROOTLESS_PROCESSES}"]
-            wrapped += ["--", "setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups",
-                        "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"] + argv
-        return in_cgroups(self.cgroups, wrapped)
+                inside = ["prlimit", f"--nproc={limits.current().processes}", "--"]
+            inside += ["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups",
+                       "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"] + argv
+        return in_cgroups(self.cgroups, bwrap(wrapped, inside))
+
+
+# bubblewrap reads the box's options from a file (`--args FD`; it closes FD before the box
+# starts), so that `ps` shows `bwrap --args 3 -- COMMAND`, not a page of mounts. The shell
+# writes the file (mode 0600), opens it on the lowest descriptor the caller does not pass on,
+# removes it and becomes bwrap: nothing is left behind, and no file exists before the start.
+READ_OPTIONS = ('f=$(mktemp) || exit 1; count=$1; shift; '
+                'while [ "$count" -gt 0 ]; do printf "%s\\0" "$1"; shift; count=$((count - 1)); done > "$f"; '
+                'n=3; while [ -e /proc/self/fd/$n ]; do n=$((n + 1)); done; '
+                'eval "exec $n<\\"\\$f\\"" && rm -f -- "$f" && exec bwrap --args "$n" -- "$@"')
+
+
+def bwrap(options: list[str], inside: list[str]) -> list[str]:
+    """bubblewrap with `options` around the command `inside`."""
+    return ["/bin/sh", "-c", READ_OPTIONS, "bwrap-options", str(len(options)), *options, *inside]
 
 
 JOIN_CGROUPS = 'while [ "$1" != -- ]; do echo $$ > "$1/cgroup.procs" || exit 1; shift; done; shift; exec "$@"'

@@ -18,13 +18,11 @@ import uuid
 from functools import cache
 from pathlib import Path
 
-from . import box_users, cgroup_v2
+from . import box_users, cgroup_v2, limits
 
 CGROUP_ROOTS = (Path("/sys/fs/cgroup/cpuacct"), Path("/sys/fs/cgroup/unified"), Path("/sys/fs/cgroup"))
 LIMIT_ROOTS = {"memory": Path("/sys/fs/cgroup/memory"), "pids": Path("/sys/fs/cgroup/pids")}  # cgroup v1
 GROUP_PARENT = "tensor-gears"
-MEMORY_LIMIT = 4 << 30  # bytes of memory (RAM and page cache) for everything in one box
-PROCESS_LIMIT = 256  # processes and threads in one box (TensorFlow starts a few dozen threads)
 RETRIES, RETRY_SECONDS = 200, 0.01  # how long to wait for killed processes to leave a group
 SETTLE_SECONDS = 0.05  # how long a clock reading waits for the box's threads to stop running
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -56,7 +54,9 @@ class ControlGroups:
     """The cgroups of one box. Create them before the box starts, start the box inside
     `paths` (`box.in_cgroups`), then `start(pid)`, `seconds()` at will and `close()` at the end."""
 
-    def __init__(self, memory: int = MEMORY_LIMIT, processes: int = PROCESS_LIMIT):
+    def __init__(self, memory: int | None = None, processes: int | None = None):
+        memory = memory or limits.current().memory
+        processes = processes or limits.current().processes
         name = f"{os.getpid()}-{uuid.uuid4().hex}"  # the grader process that made it, first
         self.group: Path | None = None
         self.usage_file = None

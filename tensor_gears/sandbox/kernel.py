@@ -18,7 +18,7 @@ from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 
-from . import box, launch, templates
+from . import box, launch, limits, templates
 from .cgroups import ControlGroups
 from .scratch import check_temporary_folder, scratch_folder
 
@@ -58,7 +58,7 @@ class SandboxedKernelManager(AsyncKernelManager):
             uid, gid = self.groups.user or box.sandbox_ids()
             os.chown(self.connection_file, uid, gid)
         if self.groups.memory is None:  # no memory cgroup (a rootless grader): cap each process instead
-            command = ["prlimit", f"--data={launch.MEMORY_LIMIT}", "--core=0", "--", *command]
+            command = ["prlimit", f"--data={limits.current().memory}", "--core=0", "--", *command]
         self.environment = environment
         return sandbox.command(command)
 
@@ -66,7 +66,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         """The kernel forked from this manager's template, or None (no template: a cold start)."""
         if self.template is None or launch.isolation() == "unboxed":
             return None
-        rlimits = {"core": 0} if self.groups.memory is not None else {"core": 0, "data": launch.MEMORY_LIMIT}
+        rlimits = {"core": 0} if self.groups.memory is not None else {"core": 0, "data": limits.current().memory}
         spec = templates.spec("kernel", self.environment, rlimits, user=self.groups.user,
                               connection_file=self.connection_file, ipc=str(self.folder / "ipc"))
         try:

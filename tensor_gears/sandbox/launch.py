@@ -16,11 +16,8 @@ import sys
 import sysconfig
 from pathlib import Path
 
-from . import box, cgroup_v2, cgroups
+from . import box, cgroup_v2, cgroups, limits
 
-MEMORY_LIMIT = 4 << 30  # bytes of data segment (RLIMIT_AS would break NumPy and TensorFlow)
-FILE_SIZE_LIMIT = 16 << 20
-CPU_LIMIT = 300  # seconds, a backstop: the parent enforces the real per-call limits
 ALLOW_UNBOXED = "TENSOR_GEARS_ALLOW_UNBOXED"
 TEMPLATES = "TENSOR_GEARS_TEMPLATES"  # "0": every kernel and check child starts cold (see templates.py)
 
@@ -49,28 +46,28 @@ def describe_isolation() -> str:
                 "with rlimits and isolated Python flags only")
     started = ("; kernels and check children forked from pristine templates, each into fresh namespaces"
                if templates_enabled() else f"; kernels and check children started cold ({TEMPLATES}=0)")
-    limits = cgroups.controls()
+    controls = cgroups.controls()
     weaker = []
-    if "memory" not in limits:
-        weaker.append(f"memory is capped per process ({MEMORY_LIMIT >> 30} GB of data), not per box")
-    if "processes" not in limits:
-        weaker.append(f"processes are capped at {box.ROOTLESS_PROCESSES} per box by RLIMIT_NPROC"
+    if "memory" not in controls:
+        weaker.append(f"memory is capped per process ({limits.current().memory / (1 << 30):g} GB of data), not per box")
+    if "processes" not in controls:
+        weaker.append(f"processes are capped at {limits.current().processes} per box by RLIMIT_NPROC"
                       + (", each box a user of its own" if kind == "root" else ""))
-    if "CPU" not in limits:
+    if "CPU" not in controls:
         weaker.append("CPU time is read from /proc (schedstat) rather than a cgroup")
     if weaker and cgroup_v2.unified():
         weaker.append(f"no cgroup of its own: {cgroup_v2.boxes_parent()[1]}")
     if kind == "root":
         uid, _ = box.sandbox_ids()
-        user = f"user {uid}" if "processes" in limits else "a user of its own per box"
+        user = f"user {uid}" if "processes" in controls else "a user of its own per box"
         return (f"sandbox: bubblewrap with its own mount, pid, network and IPC namespaces, {user}, "
-                f"nothing of the course mounted, cgroups for {', '.join(limits) or 'nothing'}" + started
+                f"nothing of the course mounted, cgroups for {', '.join(controls) or 'nothing'}" + started
                 + ("; weaker: " + "; ".join(weaker) if weaker else ""))
     weaker.insert(0, "student code is the grader's own account outside the box: only the namespaces keep it from "
                      "the grader's files and processes")
     return ("rootless sandbox (the grader is not root): bubblewrap with its own user, mount, pid, network and "
             "IPC namespaces, no capabilities, no nested user namespaces, nothing of the course mounted"
-            + (f", cgroups for {', '.join(limits)}" if limits else "") + started + "; weaker than the root box: "
+            + (f", cgroups for {', '.join(controls)}" if controls else "") + started + "; weaker than the root box: "
             + "; ".join(weaker))
 
 
@@ -111,9 +108,6 @@ def environment(home: Path) -> dict[str, str]:
     }
 
 
-RESOURCE_LIMITS = {"data": MEMORY_LIMIT, "fsize": FILE_SIZE_LIMIT, "cpu": CPU_LIMIT, "core": 0}  # a check child's
-
-
 def resource_limits() -> list[str]:
-    """prlimit's options capping the child's memory, files, CPU and core dumps."""
-    return [f"--{name}={value}" for name, value in RESOURCE_LIMITS.items()]
+    """prlimit's options capping a check child's memory, files, CPU and core dumps."""
+    return [f"--{name}={value}" for name, value in limits.current().rlimits().items()]

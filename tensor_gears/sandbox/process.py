@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from ..errors import ChildError, ChildTimeout
-from . import box, launch, templates
+from . import box, launch, limits, templates
 from .cgroups import ClockError, ControlGroups
 from .inside.protocol import MAX_BLOB, frame_bytes, parse_frame
 from .scratch import scratch_folder
@@ -53,7 +53,7 @@ class Child:
         """The child forked from a check template, or None (no template: a cold start)."""
         if self.template is None:
             return None
-        spec = templates.spec("harness", launch.environment(Path(box.WORK)), launch.RESOURCE_LIMITS,
+        spec = templates.spec("harness", launch.environment(Path(box.WORK)), limits.current().rlimits(),
                               user=self.clock.user)
         try:
             return self.template.fork(spec, fds=(fd_in, fd_out), cgroups=self.clock.paths)

@@ -33,7 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 from multiprocessing import util
 from pathlib import Path
 
-from . import box, cgroups, launch
+from . import box, cgroups, launch, limits
 from .scratch import scratch_folder
 
 KINDS = ("kernel", "checks")
@@ -150,7 +150,8 @@ class Template:
     def _request(self, message: dict, fds=()) -> dict:
         try:
             self.control.sendmsg([json.dumps(message).encode()],
-                                 [(socket.SOL_SOCKET, socket.SCM_RIGHTS, struct.pack(f"{len(fds)}i", *fds))] if fds else [])
+                                 [(socket.SOL_SOCKET, socket.SCM_RIGHTS, struct.pack(f"{len(fds)}i", *fds))]
+                                 if fds else [])
         except OSError as error:
             raise TemplateUnavailable(f"the template stopped ({error})") from None
         return self._receive(REQUEST_TIMEOUT)
@@ -200,8 +201,8 @@ def spec(entry: str, environment: dict[str, str], rlimits: dict[str, int], user:
     uid, gid = (user or box.sandbox_ids()) if box.mode() == "root" else (None, None)
     # Rootless: counted in the template's user namespace (its one child, and the template); root: a box user's alone.
     if box.mode() == "rootless" or user is not None:
-        rlimits = {**rlimits, "nproc": box.ROOTLESS_PROCESSES}
-    tmpfs = {"/tmp": box.TMP_SIZE, box.WORK: box.WORK_SIZE}
+        rlimits = {**rlimits, "nproc": limits.current().processes}
+    tmpfs = {"/tmp": limits.current().tmp_size, box.WORK: limits.current().work_size}
     readable = [str(path) for path in box.readable_paths() if any(path.is_relative_to(folder) for folder in tmpfs)]
     return {"entry": entry, "environment": environment, "rlimits": rlimits, "cwd": box.WORK, "uid": uid, "gid": gid,
             "tmpfs": tmpfs, "readable": readable, "stage": box.STAGE, **more}

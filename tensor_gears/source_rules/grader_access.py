@@ -14,7 +14,8 @@ them.
 import ast
 import re
 
-from .names import Source, rule, unique, where
+from .names import Source
+from .violations import rule, unique
 
 # Modules, and names anywhere in a dotted name, that lead into the grader or the interpreter.
 REACHES = {
@@ -71,29 +72,28 @@ def violations(source: Source, nodes: list[ast.AST]) -> list[str]:
         for node in ast.walk(root):  # outer names before their parts: `sys.modules` before `sys`
             if id(node) in inner:
                 continue
-            quoted = f"`{source.quote(node)}` ({where(node)})"
             if isinstance(node, ast.Attribute) and (node.attr in DUNDERS or FRAME_ATTRIBUTE.match(node.attr)
                                                     or node.attr == "ctypes"):
                 inner.update(id(part) for part in ast.walk(node) if part is not node)
                 reached = ("frames and the call stack" if FRAME_ATTRIBUTE.match(node.attr) else
                            "ctypes" if node.attr == "ctypes" else "the interpreter's internals")
-                found.append(f"{quoted} reaches {reached} (`.{node.attr}`)")
+                found.append(source.at(node, f"reaches {reached} (`.{node.attr}`)"))
             elif isinstance(node, (ast.Name, ast.Attribute)):
                 qualified = "__builtins__" if getattr(node, "id", None) == "__builtins__" else \
                     source.resolve(node).qualified
                 if qualified:
                     inner.update(id(part) for part in ast.walk(node) if part is not node)
                     if reaches(qualified):
-                        found.append(f"{quoted} reaches {reaches(qualified)} (`{qualified}`)")
+                        found.append(source.at(node, f"reaches {reaches(qualified)} (`{qualified}`)"))
             elif isinstance(node, ast.Call):
                 called = source.resolve(node.func).qualified or ""
                 if called in BUILD_CODE:
-                    found.append(f"{quoted} runs code or reaches names the grader cannot read")
+                    found.append(source.at(node, "runs code or reaches names the grader cannot read"))
                 elif called in BY_NAME and not all(isinstance(arg, ast.Constant) for arg in node.args[1:2]):
-                    found.append(f"{quoted} reaches an attribute by a name built at run time")
+                    found.append(source.at(node, "reaches an attribute by a name built at run time"))
             elif (isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
                   and names_internals(node.value)):
-                found.append(f"{quoted} names the interpreter's internals")
+                found.append(source.at(node, "names the interpreter's internals"))
     return unique(found)
 
 

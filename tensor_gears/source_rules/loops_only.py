@@ -10,7 +10,8 @@ import ast
 
 import numpy
 
-from .names import PROVIDED, Source, rule, unique, where
+from .names import PROVIDED, Source
+from .violations import rule, unique
 from .rules import dynamic_code
 
 SCALAR_TYPES = {name for name in dir(numpy) if isinstance(getattr(numpy, name), type)
@@ -96,7 +97,7 @@ class LoopsOnly(ast.NodeVisitor):
         self.env: dict[str, Kind] = {}
 
     def flag(self, node, reason):
-        self.found.append(f"`{self.source.quote(node)}` ({where(node)}) {reason}")
+        self.found.append(self.source.at(node, reason))
 
     def kind(self, node) -> Kind:
         return self.visit(node) or UNKNOWN

@@ -17,15 +17,11 @@ from __future__ import annotations
 
 import ast
 import builtins
-import functools
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
 import numpy
 
-if TYPE_CHECKING:
-    from ..submission import Submission
+from .violations import Place, Violation, quote, where
 
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -282,10 +278,12 @@ class Names:
 
 
 class Source:
-    """A submission's code as the rules see it: its names, and what each function reaches."""
+    """A submission's code as the rules see it: its names, and what each function reaches.
+    `statements`: the kept top-level statements, each with its `node` and `where` ("cell 4, line 2")."""
 
-    def __init__(self, submission: Submission, provided: tuple[str, ...] = ()):
-        self.statements = [statement.node for statement in submission.statements]
+    def __init__(self, statements, provided: tuple[str, ...] = ()):
+        self.statements = [statement.node for statement in statements]
+        self.cells = [statement.where.split(",")[0] for statement in statements]
         try:
             self.names = Names(self.statements, provided)
             self.readable = True
@@ -345,28 +343,16 @@ class Source:
                         roots.append(statement)
         return self.reachable_from(roots)
 
-    @staticmethod
-    def quote(node: ast.AST) -> str:
-        text = ast.unparse(node)
-        return text if len(text) <= 60 else text[:57] + "..."
+    quote = staticmethod(quote)
 
+    def place(self, node: ast.AST) -> Place:
+        """The notebook cell and line of `node`."""
+        for statement, cell in zip(self.statements, self.cells):
+            if any(inner is node for inner in ast.walk(statement)):
+                return Place(cell, getattr(node, "lineno", None))
+        return Place(None, getattr(node, "lineno", None))
 
-def rule(check):
-    """A rule that fails, rather than crashes, on code nested too deeply to analyse."""
-    @functools.wraps(check)
-    def guarded(source: Source, name: str, *args, **kwargs) -> list[str]:
-        try:
-            if source.readable:
-                return check(source, name, *args, **kwargs)
-        except RecursionError:
-            pass
-        return [f"the code of `{name}` is nested too deeply for the grader to read"]
-    return guarded
+    def at(self, node: ast.AST, why: str) -> Violation:
+        """The violation "`code` (line N) why" at `node`."""
+        return Violation(f"`{quote(node)}` ({where(node)}) {why}", self.place(node), quote(node))
 
-
-def where(node: ast.AST) -> str:
-    return f"line {node.lineno}" if hasattr(node, "lineno") else "here"
-
-
-def unique(items: list[str]) -> list[str]:
-    return list(dict.fromkeys(items))

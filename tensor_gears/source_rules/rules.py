@@ -6,7 +6,8 @@ violations as messages that quote the student's code.
 
 import ast
 
-from .names import Source, rule, unique, where
+from .names import Source
+from .violations import Violation, rule, unique, where
 
 PYTHON_LOOP_CALLS = {
     "map", "filter", "functools.reduce", "itertools.starmap", "numpy.vectorize", "numpy.frompyfunc",
@@ -19,7 +20,7 @@ DYNAMIC_CALLS = {"eval", "exec", "compile", "__import__", "getattr", "globals", 
 
 def dynamic_code(source: Source, nodes: list[ast.AST]) -> list[str]:
     """Calls that build code or names at run time, which no rule can follow."""
-    return [f"`{source.quote(node)}` ({where(node)}) runs code the grader cannot read"
+    return [source.at(node, "runs code the grader cannot read")
             for root in nodes for node in ast.walk(root)
             if isinstance(node, ast.Call) and source.resolve(node.func).qualified in DYNAMIC_CALLS]
 
@@ -35,11 +36,11 @@ def no_numpy(source: Source, name: str) -> list[str]:
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
                 if any(m.split(".")[0] == "numpy" for m in modules):
-                    found.append(f"`{source.quote(node)}` ({where(node)}) imports NumPy")
+                    found.append(source.at(node, "imports NumPy"))
             elif isinstance(node, (ast.Name, ast.Attribute, ast.Call)) and id(node) not in inner:
                 qualified = source.resolve(node).qualified or ""
                 if qualified.split(".")[0] == "numpy":
-                    found.append(f"`{source.quote(node)}` ({where(node)}) uses NumPy (`{qualified}`)")
+                    found.append(source.at(node, f"uses NumPy (`{qualified}`)"))
                     inner.update(id(part) for part in ast.walk(node))
     return unique(found)
 
@@ -52,13 +53,16 @@ def no_loops(source: Source, name: str) -> list[str]:
     for root in nodes:
         for node in ast.walk(root):
             if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
-                found.append(f"a `{type(node).__name__.lower().replace('async', '')}` loop ({where(node)})")
+                loop = type(node).__name__.lower().replace("async", "")
+                found.append(Violation(f"a `{loop}` loop ({where(node)})", source.place(node), loop))
             elif isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
-                found.append(f"a comprehension `{source.quote(node)}` ({where(node)})")
+                found.append(Violation(f"a comprehension `{source.quote(node)}` ({where(node)})", source.place(node),
+                                       source.quote(node)))
             elif isinstance(node, ast.Call):
                 called = source.resolve(node.func)
                 if called.qualified in PYTHON_LOOP_CALLS:
-                    found.append(f"`{source.quote(node)}` ({where(node)}) loops in Python")
+                    found.append(source.at(node, "loops in Python"))
                 elif called.node is not None and called.node in (root, nodes[0]):
-                    found.append(f"a recursive call `{source.quote(node)}` ({where(node)})")
+                    found.append(Violation(f"a recursive call `{source.quote(node)}` ({where(node)})",
+                                           source.place(node), source.quote(node)))
     return unique(found)

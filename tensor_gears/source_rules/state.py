@@ -9,7 +9,8 @@ measured; its timing is not judged. Each violation quotes the code and names its
 
 import ast
 
-from .names import Source, rule, unique, where
+from .names import Source
+from .violations import rule, unique
 
 MUTATING_METHODS = {
     "append", "extend", "insert", "pop", "remove", "clear", "update", "add", "discard", "setdefault", "popitem",
@@ -56,8 +57,8 @@ def changed(source: Source, node: ast.AST) -> list[ast.AST]:
     of mutating methods (not a module's functions: `np.add` changes nothing)."""
     if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
         targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
-        return [part for target in targets for part in ast.walk(target) if isinstance(part, (ast.Attribute, ast.Subscript))
-                and isinstance(part.ctx, (ast.Store, ast.Del))]
+        return [part for target in targets for part in ast.walk(target)
+                if isinstance(part, (ast.Attribute, ast.Subscript)) and isinstance(part.ctx, (ast.Store, ast.Del))]
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in MUTATING_METHODS \
             and not source.resolve(node.func.value).qualified:
         return [node.func.value]
@@ -76,21 +77,20 @@ def keeps_state(source: Source, name: str) -> list[str]:
     for root in roots:
         local = bound_inside(root) | enclosing.get(id(root), set())
         for node in ast.walk(root):
-            quoted = f"`{source.quote(node)}` ({where(node)})"
             if isinstance(node, (ast.Global, ast.Nonlocal)):
-                found.append(f"{quoted} keeps names between calls")
+                found.append(source.at(node, "keeps names between calls"))
             elif isinstance(node, ast.Call):
                 called = source.resolve(node.func).qualified or ""
                 if called.startswith(CLOCKS):
-                    found.append(f"{quoted} reads a clock")
+                    found.append(source.at(node, "reads a clock"))
                 elif called.startswith(PERSISTENT) or called == "open":
-                    found.append(f"{quoted} uses a state that persists between calls (`{called}`)")
+                    found.append(source.at(node, f"uses a state that persists between calls (`{called}`)"))
             for decorator in getattr(node, "decorator_list", []):
                 cache = source.resolve(decorator.func if isinstance(decorator, ast.Call) else decorator).qualified
                 if cache in CACHES:
-                    found.append(f"`@{source.quote(decorator)}` ({where(decorator)}) keeps results between calls")
+                    found.append(source.at(decorator, "keeps results between calls"))
             for part in changed(source, node):
                 owner = root_name(part)
                 if owner is not None and owner not in local:
-                    found.append(f"{quoted} changes `{owner}`, which outlives the call")
+                    found.append(source.at(node, f"changes `{owner}`, which outlives the call"))
     return unique(found)

@@ -11,7 +11,8 @@ from them); one that applies them must update its variables only with such value
 import ast
 from dataclasses import dataclass, field
 
-from .names import PROVIDED, Source, rule, unique, where
+from .names import PROVIDED, Source
+from .violations import Violation, rule, unique, where
 
 INPUT, GRADIENT = "input", "gradient"
 GRADIENT_METHODS = ("gradient", "jacobian", "batch_jacobian")
@@ -27,27 +28,29 @@ def uses_gradient_tape(source: Source, name: str, applies: bool | None = None) -
     """The gradients `name` returns (or, if it `applies` them, its updates) are tape gradients."""
     function = source.function(name)
     if function is None or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-        return [f"`{name}` does not compute its gradients with tf.GradientTape and tape.gradient"]
+        return [Violation(f"`{name}` does not compute its gradients with tf.GradientTape and tape.gradient")]
     flow = TapeFlow(source)
     params = [a.arg for a in function.args.posonlyargs + function.args.args + function.args.kwonlyargs]
     returns = flow.call(function, {param: Value({INPUT}) for param in params})
     if applies is None:
         applies = name in APPLIED
     if applies:
-        found = [f"`{source.quote(node)}` ({where(node)}) applies a value not computed by tape.gradient"
+        found = [source.at(node, "applies a value not computed by tape.gradient")
                  for node, value in flow.updates.values() if GRADIENT not in value.labels]
         if not flow.updates:
-            found.append(f"`{name}` updates no variable (assign_sub, assign or apply_gradients) with a tape gradient")
+            found.append(Violation(f"`{name}` updates no variable (assign_sub, assign or apply_gradients) with a "
+                                   "tape gradient"))
     else:
-        found = [f"`{source.quote(node)}` ({where(node)}) returns values not computed by tape.gradient"
+        found = [source.at(node, "returns values not computed by tape.gradient")
                  for node, value in returns if not all(GRADIENT in part.labels for part in value.elements())]
         if not returns:
-            found.append(f"`{name}` returns nothing computed by tape.gradient")
+            found.append(Violation(f"`{name}` returns nothing computed by tape.gradient"))
     if not found:
         return []
     if not flow.tapes:
-        found.append(f"`{name}` opens no tf.GradientTape")
-    found += flow.notes + [f"the tape opened at {where(node)} is never asked for a gradient"
+        found.append(Violation(f"`{name}` opens no tf.GradientTape"))
+    found += flow.notes + [Violation(f"the tape opened at {where(node)} is never asked for a gradient",
+                                     source.place(node), "with")
                            for tape, node in flow.tapes.items() if tape not in flow.asked]
     return unique(found)
 
@@ -333,8 +336,9 @@ class TapeFlow(ast.NodeVisitor):
         for t in tape.tapes():
             opened = self.tapes[t]
             if t in self.recorded:
-                self.notes.append(f"`{self.source.quote(node)}` ({where(node)}) asks for the gradient of a target "
-                                  f"the tape opened at {where(opened)} did not record from the inputs")
+                self.notes.append(self.source.at(node, f"asks for the gradient of a target the tape opened at "
+                                                       f"{where(opened)} did not record from the inputs"))
             else:
-                self.notes.append(f"the tape opened at {where(opened)} records no target computed from the inputs")
+                self.notes.append(Violation(f"the tape opened at {where(opened)} records no target computed from the "
+                                            "inputs", self.source.place(opened), "with"))
         return Value()

@@ -16,10 +16,10 @@ def plant_the_bug():
     from tensor_gears import grading
 
     class BrokenSource(grading.Source):
-        def __init__(self, submission, *args, **kwargs):
-            if any(TRIGGER in statement.code for statement in submission.statements):
+        def __init__(self, statements, *args, **kwargs):
+            if any(TRIGGER in statement.code for statement in statements):
                 raise RuntimeError("a planted bug in the grader's rule analysis")
-            super().__init__(submission, *args, **kwargs)
+            super().__init__(statements, *args, **kwargs)
 
     grading.Source = BrokenSource
 

@@ -33,8 +33,10 @@ if HERE not in sys.path:
 
 from protocol import HARNESS_NAME, KERNEL_NAME, TEMPLATE_NAME  # noqa: E402
 
-CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWPID, CLONE_NEWNET = 0x20000, 0x4000000, 0x8000000, 0x20000000, 0x40000000
-MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 32, 4096, 16384, 1 << 18
+CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x20000, 0x4000000, 0x8000000
+CLONE_NEWPID, CLONE_NEWNET = 0x20000000, 0x40000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT = 1, 2, 4, 8, 32
+MS_BIND, MS_REC, MS_PRIVATE = 4096, 16384, 1 << 18
 PR_SET_PDEATHSIG, PR_SET_NAME, PR_CAPBSET_DROP, PR_SET_SECUREBITS, PR_SET_NO_NEW_PRIVS = 1, 15, 24, 28, 38
 PR_SET_CHILD_SUBREAPER, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 36, 47, 4
 SECURE_BITS = 0xEF  # NOROOT, NO_SETUID_FIXUP, NO_CAP_AMBIENT_RAISE, each locked; KEEP_CAPS locked off
@@ -70,7 +72,7 @@ def preload(kind):
     import numpy  # noqa: F401 - OPENBLAS_NUM_THREADS=1 is set: no BLAS thread
     if kind.startswith("kernel"):
         import ipykernel.kernelapp  # noqa: F401
-        import matplotlib.font_manager  # noqa: F401 - the font cache is built once, here
+        import matplotlib.font_manager
         import matplotlib.pyplot  # noqa: F401
     if kind.endswith("+tensorflow"):
         import tensorflow  # noqa: F401 - no thread until its first op

@@ -106,7 +106,8 @@ def encode(value, blobs, depth=0):
     if type(value) in (bool, int, float, str, type(None)):
         if type(value) is int and abs(value) > 1 << 62:
             return {"kind": "other", "type": "int (too large)"}
-        return {"kind": "python", "type": type(value).__name__, "value": value if type(value) is not str else short(value)}
+        plain = value if type(value) is not str else short(value)
+        return {"kind": "python", "type": type(value).__name__, "value": plain}
     if type(value) in (list, tuple) and depth < 3:
         if len(value) > MAX_ITEMS:
             return {"kind": "other", "type": f"{type(value).__name__} of {len(value)} items (too many)"}

@@ -34,12 +34,17 @@ def write_frame(fd: int, header: dict, blobs=()) -> None:
 
 
 def parse_frame(body: bytes) -> tuple[dict, list[bytes]]:
-    """Split a frame body into (header, blobs), enforcing the size limits."""
+    """Split a frame body into (header, blobs), enforcing the size limits; a frame that is not one
+    (cut short, too large) raises ValueError."""
+    if len(body) < 4:
+        raise ValueError("bad frame: no part count")
     (count,) = struct.unpack_from(">I", body, 0)
     if not 1 <= count <= MAX_BLOBS + 1:
         raise ValueError("bad frame: part count")
     offset, parts = 4, []
     for _ in range(count):
+        if offset + 8 > len(body):
+            raise ValueError("bad frame: fewer parts than counted")
         (size,) = struct.unpack_from(">Q", body, offset)
         offset += 8
         if size > MAX_BLOB or offset + size > len(body):

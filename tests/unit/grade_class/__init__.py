@@ -1,0 +1,1 @@
+"""Unit tests of tensor_gears.grade_class: the runners, progress, summary and worker."""

@@ -1,0 +1,1 @@
+"""Unit tests of tensor_gears/sandbox/: what can be checked without starting a box."""

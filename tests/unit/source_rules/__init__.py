@@ -1,0 +1,1 @@
+"""Unit tests of tensor_gears/source_rules/, one module per rule module."""
