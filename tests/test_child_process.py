@@ -126,13 +126,10 @@ def test_the_box_names_its_check_child_and_the_tests_find_it_by_that_name(studen
     assert len(mine) == 1 and attached_to_a_grader(mine[0])
 
 
-def test_a_truncated_reply_is_refused_as_unreadable():
-    """A frame the student's code writes that counts more parts than it holds is the child's fault, not the
-    grader's: the call fails as an unreadable reply (it crashed the check with struct.error before)."""
-    forger = """
-import os, struct
+FORGER = """
+import json, os, struct
 def forge(x):
-    body = struct.pack(">I", 2) + struct.pack(">Q", 2) + b"{}"
+    body = {body}
     for fd in range(3, 12):
         try:
             os.write(fd, struct.pack(">Q", len(body)) + body)
@@ -140,32 +137,27 @@ def forge(x):
             pass
     return 7
 """
-    code = StudentCode(Submission.from_source(forger))
+
+
+def forged_reply_fails(body: str, match: str) -> None:
+    """`forge`, which writes the frame `body` (an expression) to every pipe it may hold, fails its call with `match`."""
+    code = StudentCode(Submission.from_source(FORGER.format(body=body)))
     try:
-        with pytest.raises(CheckFailed, match="unreadable reply"):
+        with pytest.raises(CheckFailed, match=match):
             code.call("forge", 1)
     finally:
         code.close()
+
+
+def test_a_truncated_reply_is_refused_as_unreadable():
+    """A frame the student's code writes that counts more parts than it holds is the child's fault, not the
+    grader's: the call fails as an unreadable reply (it crashed the check with struct.error before)."""
+    forged_reply_fails('struct.pack(">I", 2) + struct.pack(">Q", 2) + b"{}"', "unreadable reply")
 
 
 def test_a_reply_without_the_requests_nonce_is_refused():
     """A frame the student's code writes to the grader's pipe itself (it cannot know the nonce) is
     taken for what it is, and the child is stopped."""
-    forger = """
-import json, os, struct
-def forge(x):
-    header = json.dumps({"status": "returned", "result": {"kind": "python", "type": "int", "value": 7}}).encode()
-    body = struct.pack(">I", 1) + struct.pack(">Q", len(header)) + header
-    for fd in range(3, 12):
-        try:
-            os.write(fd, struct.pack(">Q", len(body)) + body)
-        except OSError:
-            pass
-    return 7
-"""
-    code = StudentCode(Submission.from_source(forger))
-    try:
-        with pytest.raises(CheckFailed, match="a reply the grader did not ask for"):
-            code.call("forge", 1)
-    finally:
-        code.close()
+    header = 'json.dumps({"status": "returned", "result": {"kind": "python", "type": "int", "value": 7}}).encode()'
+    forged_reply_fails(f"struct.pack('>I', 1) + struct.pack('>Q', len({header})) + {header}",
+                       "a reply the grader did not ask for")

@@ -1,5 +1,5 @@
-"""Grading code here runs without the box: bubblewrap is off the PATH and unboxed grading is allowed,
-so nothing builds a box (no bubblewrap probe) and the isolation said is `unboxed`."""
+"""`unboxed`: grading code runs without the box (bubblewrap off the PATH, unboxed grading
+allowed), so nothing builds a box (no bubblewrap probe) and the isolation said is `unboxed`."""
 
 import pytest
 
