@@ -74,5 +74,8 @@ def tasks_of(notebook: str) -> tuple[Task, ...]:
 
 
 def task_named(name: str) -> Task:
-    """The task whose function is `name`."""
-    return next(task for task in TASKS if task.name == name)
+    """The task whose function is `name` (KeyError, naming the tasks, for any other name)."""
+    for task in TASKS:
+        if task.name == name:
+            return task
+    raise KeyError(f"no task is named {name!r}: the tasks are {', '.join(task.name for task in TASKS)}")

@@ -35,3 +35,8 @@ def test_notebooks_in_contract_order_with_their_tasks():
 def test_the_timed_functions_have_a_timing_cell():
     timed = {task.name for task in TASKS if ("timing", 2) in task.aspects}
     assert timed == {"vectorized_add_relu", "naive_matrix_dot"}
+
+
+def test_an_unknown_task_name_is_a_key_error_that_names_the_tasks():
+    with pytest.raises(KeyError, match="no task is named 'sgd'.*sgd_step"):
+        task_named("sgd")
