@@ -18,12 +18,13 @@ def notebook_points(results: dict) -> dict[str, float]:
 def results_table(course: Path, students: list[str]) -> str:
     """Per student and notebook, the points earned (from each student's results.json)."""
     columns = [notebook[:2] for notebook in NOTEBOOKS]
-    header = f"{'student':<18}" + "".join(f"{c:>6}" for c in columns) + f"{'total':>9}"
+    total = 6 + len(f"/{TOTAL_POINTS}")  # the score right-aligned in 6, then "/100"
+    header = f"{'student':<18}" + "".join(f"{c:>6}" for c in columns) + f"{'total':>{total}}"
     lines = [header, "-" * len(header)]
     for student in students:
         path = course / "autograded" / student / ASSIGNMENT / "results.json"
         if not path.exists():
-            lines.append(f"{student:<18}{'not graded':>{6 * len(columns) + 9}}")
+            lines.append(f"{student:<18}{'not graded':>{6 * len(columns) + total}}")
             continue
         results = json.loads(path.read_text())
         row = "".join(f"{points:>6g}" for points in notebook_points(results).values())

@@ -37,6 +37,7 @@ def test_the_table_has_a_row_per_student_in_the_order_given_and_says_who_was_not
     assert lines[4].split() == ["ada", "0", "0", "0", "5", "0", f"5/{TOTAL_POINTS}"]
     notebook_columns = len(f"{'student':<18}") + 6 * len(NOTEBOOKS)
     assert all(line[notebook_columns - 1] != " " for line in (lines[0], lines[2], lines[4]))  # right-aligned
+    assert len({len(line) for line in lines}) == 1  # the totals and "not graded" end where "total" ends
 
 
 def test_the_total_is_the_score_results_json_states_not_the_sum_of_its_tests(tmp_path):
