@@ -248,7 +248,7 @@ def set_limits(group: Path, limits: dict[str, int], optional: dict[str, int] | N
 def task_seconds(pid: int) -> float:
     """Run time of every thread of `pid`, in seconds (schedstat counts nanoseconds)."""
     total = 0
-    for stat in Path(f"/proc/{pid}/task").glob("*/schedstat"):
+    for stat in task_files(pid, "schedstat"):
         try:
             total += int(stat.read_text().split()[0])
         except (OSError, IndexError, ValueError):
@@ -265,11 +265,20 @@ def reaped_seconds(pid: int) -> float:
     return (int(fields[13]) + int(fields[14])) / CLOCK_TICKS
 
 
+def task_files(pid: int, name: str) -> list[Path]:
+    """`/proc/PID/task/*/NAME`, a file per thread of `pid`; none once the process is gone (a box's
+    processes end while they are read: globbing a folder that vanishes raises)."""
+    try:
+        return [Path(f"/proc/{pid}/task/{thread}/{name}") for thread in os.listdir(f"/proc/{pid}/task")]
+    except OSError:
+        return []
+
+
 def thread_states(pid: int) -> list[str]:
     """The scheduler state (R running, S sleeping, ...) of every thread of `pid` and its descendants."""
     states = []
     for process in descendants(pid):
-        for stat in Path(f"/proc/{process}/task").glob("*/stat"):
+        for stat in task_files(process, "stat"):
             try:
                 states.append(stat.read_text().rsplit(")", 1)[1].split()[0])
             except (OSError, IndexError):
@@ -283,7 +292,7 @@ def descendants(pid: int) -> list[int]:
     while todo:
         current = todo.pop()
         found.append(current)
-        for children in Path(f"/proc/{current}/task").glob("*/children"):
+        for children in task_files(current, "children"):
             try:
                 todo += [int(child) for child in children.read_text().split()]
             except OSError:

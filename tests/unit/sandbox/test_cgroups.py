@@ -81,3 +81,19 @@ def test_the_fallback_clock_counts_reaped_children_and_descendants():
     assert cgroups.reaped_seconds(os.getpid()) - before >= 0.15
     assert cgroups.reaped_seconds(DEAD) == 0.0 and cgroups.task_seconds(DEAD) == 0.0
 
+
+
+def test_processes_that_end_while_they_are_read_are_skipped():
+    """A box's processes come and go while the clock reads /proc (a grandchild forked per call): a
+    process gone between listing and reading counts for nothing, and never crashes the check."""
+    churn = subprocess.Popen([sys.executable, "-S", "-c", "import os\nwhile True:\n    pid = os.fork()\n"
+                              "    if pid == 0:\n        os._exit(0)\n    os.waitpid(pid, 0)"])
+    try:
+        end = time.monotonic() + 1
+        while time.monotonic() < end:
+            cgroups.thread_states(churn.pid)
+            cgroups.task_seconds(churn.pid)
+    finally:
+        churn.kill()
+        churn.wait()
+    assert cgroups.task_files(DEAD, "stat") == []
