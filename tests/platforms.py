@@ -81,6 +81,7 @@ def graded_in_container(folder: Path, accounts: tuple[str, ...], options: tuple[
     share.mkdir()
     command = ["podman", "--runtime", "runc", "run", "--rm", "--network=none", "--ulimit", "nofile=1024:1024",
                "--ulimit", "nproc=4096:4096", "--tmpfs", "/tmp:mode=1777,notmpcopyup", "-v", f"{folder}:{folder}",
+               "-v", f"{REPO}:{REPO}:ro",  # the checkout, also where the container's own /tmp would hide it
                *options, "--rootfs", "/:O", "sh", "-c", f"{SCENARIOS} {course} {share / 'report.json'} "
                                                         f"container={','.join(accounts)}"]
     run = subprocess.run(command, capture_output=True, text=True, timeout=1200)
