@@ -16,9 +16,11 @@ What is guaranteed:
   the child, with the garbage collector off, as always when student code runs. The speed-up
   must also hold for calls made one at a time, each in a request of its own, exactly like the
   other checks' calls (`isolated`): a function that is fast only when called many times in a
-  row gains nothing. (A request costs about 0.2 ms of its own, which varies by tens of
-  microseconds on a loaded machine, so a single call of a few microseconds is measured to
-  within that: `ALONE_SPEEDUP_REQUIRED` is a third of the speed-up.) The time budget is
+  row gains nothing. (A request costs about 0.2 ms of its own, and a call made alone runs with
+  cold caches: on a machine oversubscribed several times over, an honest NumPy call measured
+  alone came out only 5.2 times faster than the naive loops, while it is 100 to 900 times
+  faster on a quieter one; a function at the naive loops' speed when alone measures 1.3 to
+  1.4. `ALONE_SPEEDUP_REQUIRED` sits between: an eighth of the speed-up.) The time budget is
   measured on such calls only. The timing checks judge only a function that keeps nothing
   between calls and reads no clock (`source_rules.state`): without them, no call can tell
   a timed call from another.
@@ -48,7 +50,7 @@ from .sandbox.inside.protocol import checksum, npy_bytes, npy_load
 from .student_code import StudentCode, encode_input
 
 SPEEDUP_REQUIRED = 20  # vectorized_add_relu vs the naive version (typically 150x to 400x)
-ALONE_SPEEDUP_REQUIRED = 20 / 3  # the same, for calls made one at a time: their measurement is coarser
+ALONE_SPEEDUP_REQUIRED = 20 / 8  # the same, for calls made one at a time: their measurement is coarser
 SLOWDOWN_ALLOWED = 50  # naive_matrix_dot vs the reference naive version (honest loops: 1x to 3x)
 FASTEST_VECTORIZED = 5  # no honest vectorized_add_relu is this many times faster than NumPy's own answer
 FASTEST_NAIVE = 20  # no honest naive_matrix_dot is this many times faster than the grader's naive loops
