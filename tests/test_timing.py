@@ -60,7 +60,9 @@ def speed_up(code: str) -> SpeedUp:
 
 
 def test_a_wrong_result_inside_a_timed_batch_fails_the_timing():
-    with pytest.raises(CheckFailed, match=r"returned a wrong result \(timed call [0-9]+ of [0-9]+; 1 of"):
+    # Every 97th call is stale: how many a batch holds depends on its size and the calls before it.
+    wrong = r"returned a wrong result \(timed call [0-9]+ of [0-9]+; [0-9]+ of [0-9]+ wrong\)"
+    with pytest.raises(CheckFailed, match=wrong):
         speed_up(STALE_NOW_AND_THEN)
 
 
